@@ -1,0 +1,28 @@
+#pragma once
+// A table of ReDeEP features: one row per scored unit (a response chunk, or a response token),
+// grouped by response. It is what detection produces, what the published ReDeEP logs hold, and
+// what every analysis (ranking, regression, CV, thresholds) consumes. Plain values, no Qt, no torch.
+#include <string>
+#include <vector>
+
+namespace hs::analysis {
+
+struct FeatureTable {
+    std::vector<std::string> ecsNames;    // one per copy head, e.g. "(25, 0)"; ECS: higher = more grounded
+    std::vector<std::string> pksNames;    // one per knowledge layer, e.g. "layer_23"; PKS: higher = more parametric
+    std::vector<std::string> responseIds; // one per response, in input order
+    std::vector<int> responseLabels;      // per response (1 = hallucinated); max of its rows' labels unless given
+
+    std::vector<int> rowResponse;         // per row: index into responseIds
+    std::vector<int> rowLabel;            // per row: 1 = overlaps a hallucination span
+    std::vector<double> ecs;              // row-major, rows x ecsNames.size()
+    std::vector<double> pks;              // row-major, rows x pksNames.size()
+
+    std::size_t rows() const { return rowLabel.size(); }
+    std::size_t numEcs() const { return ecsNames.size(); }
+    std::size_t numPks() const { return pksNames.size(); }
+    double ecsAt(std::size_t row, std::size_t k) const { return ecs[row * ecsNames.size() + k]; }
+    double pksAt(std::size_t row, std::size_t k) const { return pks[row * pksNames.size() + k]; }
+};
+
+} // namespace hs::analysis
