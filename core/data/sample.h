@@ -7,7 +7,7 @@
 namespace hs::data {
 
 struct CharSpan {
-    int start = 0; // character offsets into the text (Unicode code points are NOT used: bytes of UTF-8)
+    int start = 0; // BYTE offsets into the UTF-8 text; readers convert the files' code-point offsets
     int end = 0;   // exclusive
 };
 

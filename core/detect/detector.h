@@ -1,0 +1,68 @@
+#pragma once
+// The detection pipeline: runs a model over a dataset on the caller's (worker) thread and reports
+// through a plain C++ Observer. No torch and no Qt in this header (the GUI includes it).
+#include "core/detect/sample_result.h"
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace hs::detect {
+
+struct RunSettings {
+    std::string modelDir;
+    std::string datasetPath;
+    std::string sessionPath;                    // SQLite session file; re-running resumes it
+    std::string level = "token";                // "token" | "chunk"
+    std::string mode = "reference";             // "reference" (published quirks) | "clean"
+    std::string copyHeadsFile;                  // JSON [[layer, head], ...]; empty = all heads
+    std::vector<std::pair<int, int>> copyHeads; // filled from copyHeadsFile, or explicit
+    std::vector<int> layers;                    // knowledge layers; empty = all
+    std::string embedderDir;                    // BGE-style encoder for chunk level; empty = LLM mean-pool
+    std::string profile = "cpu";                // hardware profile name (core/hw)
+    std::string device;                         // "cpu", "cuda", "cuda:1"; empty = from profile
+    std::string dtype;                          // "f32", "bf16", "f16"; empty = from profile
+    int limit = -1;                             // first N samples only
+};
+
+struct Progress {
+    int done = 0, total = 0;
+    double samplesPerMinute = 0, etaSeconds = 0;
+    double deviceMemoryMB = 0;                  // peak device (or process) memory
+};
+
+struct RunSummary {
+    int total = 0, processed = 0, resumedSkipped = 0, invalidSkipped = 0;
+    bool cancelled = false;
+    double seconds = 0;
+};
+
+class Observer {
+public:
+    virtual ~Observer() = default;
+    virtual void onRunStarted(int total, int alreadyDone) {}
+    virtual void onSampleDone(const SampleResult& result) {}
+    virtual void onProgress(const Progress& p) {}
+    virtual void onWarning(const std::string& message) {}   // e.g. a skipped record, with file:line
+    virtual void onError(const std::string& message) {}     // the run stops after this
+    virtual void onFinished(const RunSummary& summary) {}
+};
+
+class Detector {
+public:
+    explicit Detector(RunSettings settings);
+    ~Detector();
+    // Blocking: loads model, tokenizer and dataset, then scores every unfinished sample,
+    // saving each in the session before reporting it. Call it on a worker thread.
+    RunSummary run(Observer& observer);
+    // Thread-safe; the run stops between batches.
+    void cancel() { cancelled_ = true; }
+
+private:
+    RunSettings settings_;
+    std::atomic<bool> cancelled_{false};
+};
+
+} // namespace hs::detect
