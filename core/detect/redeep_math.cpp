@@ -1,0 +1,112 @@
+#include "core/detect/redeep_math.h"
+
+#include "core/util/error.h"
+
+#include <ATen/ATen.h>
+
+#include <algorithm>
+
+namespace hs::detect {
+
+LensDivergence lensDivergence(const LogitsSliceFn& logitsSlice, int64_t vocab, int64_t vocabSlice)
+{
+    vocabSlice = std::max<int64_t>(1, std::min(vocabSlice, vocab));
+    const bool onePass = vocabSlice >= vocab;
+    at::Tensor lseA, lseB, aFull, bFull;
+    // Pass 1: log-normalisers (online log-sum-exp over slices).
+    for (int64_t v0 = 0; v0 < vocab; v0 += vocabSlice) {
+        auto [a, b] = logitsSlice(v0, std::min(vocab, v0 + vocabSlice));
+        a = a.to(at::kFloat);
+        b = b.to(at::kFloat);
+        if (onePass) { aFull = a; bFull = b; }
+        at::Tensor la = at::logsumexp(a, {1}), lb = at::logsumexp(b, {1});
+        lseA = lseA.defined() ? at::logaddexp(lseA, la) : la;
+        lseB = lseB.defined() ? at::logaddexp(lseB, lb) : lb;
+    }
+    at::Tensor ref = at::zeros_like(lseA), clean = at::zeros_like(lseA);
+    // Pass 2: the divergence terms, slice by slice.
+    for (int64_t v0 = 0; v0 < vocab; v0 += vocabSlice) {
+        at::Tensor a, b;
+        if (onePass) { a = aFull; b = bFull; }
+        else {
+            auto ab = logitsSlice(v0, std::min(vocab, v0 + vocabSlice));
+            a = ab.first.to(at::kFloat);
+            b = ab.second.to(at::kFloat);
+        }
+        at::Tensor la = a - lseA.unsqueeze(1), lb = b - lseB.unsqueeze(1);
+        at::Tensor p = la.exp(), q = lb.exp();
+        at::Tensor m = 0.5 * (p + q);
+        at::Tensor xlm = at::xlogy(m, m);
+        // F.kl_div(log_x, m) = m (log m - log_x): 0 where m == 0, as in PyTorch.
+        ref += (0.5 * ((xlm - m * la) + (xlm - m * lb))).sum(1);
+        clean += (0.5 * ((at::xlogy(p, p) - at::xlogy(p, m)) + (at::xlogy(q, q) - at::xlogy(q, m)))).sum(1);
+    }
+    return {ref, clean};
+}
+
+at::Tensor tokenEcs(const at::Tensor& attn, const at::Tensor& hidden, const at::Tensor& rowPos, int64_t K,
+                    bool skipFirst)
+{
+    const int64_t Hc = attn.size(0), R = attn.size(1), P = attn.size(2);
+    at::Tensor a = attn.to(at::kFloat);
+    if (skipFirst && P > 1) {
+        a = a.clone();
+        a.select(2, 0).fill_(-1.0f);
+    }
+    K = std::max<int64_t>(1, std::min(K, P));
+    at::Tensor idx = std::get<1>(a.topk(K, 2));                  // [Hc, R, K]
+    // Mean of the selected prompt states as a selection-matrix product: never [Hc, R, K, D].
+    at::Tensor sel = at::zeros({Hc * R, P}, hidden.options().dtype(at::kFloat));
+    sel.scatter_(1, idx.reshape({Hc * R, K}), 1.0f / static_cast<float>(K));
+    at::Tensor h = hidden.to(at::kFloat);
+    at::Tensor pooled = at::matmul(sel, h.narrow(0, 0, P));      // [Hc*R, D]
+    at::Tensor own = h.index_select(0, rowPos).repeat({Hc, 1});  // [Hc*R, D]
+    at::Tensor cos = at::cosine_similarity(pooled, own, 1, 1e-8);
+    return cos.reshape({Hc, R});
+}
+
+at::Tensor mostAttendedPromptChunk(const at::Tensor& attn, int64_t rowBase,
+                                   const std::vector<std::pair<int, int>>& responseChunks,
+                                   const std::vector<std::pair<int, int>>& promptChunks)
+{
+    const int64_t Hc = attn.size(0), R = attn.size(1), P = attn.size(2);
+    const int64_t C = static_cast<int64_t>(promptChunks.size());
+    if (C == 0) throw Error("no prompt chunks to attend to");
+    at::Tensor a = attn.to(at::kFloat);
+    at::Tensor out = at::zeros({Hc, static_cast<int64_t>(responseChunks.size())}, at::kLong);
+    auto outAcc = out.accessor<int64_t, 2>();
+    for (std::size_t r = 0; r < responseChunks.size(); ++r) {
+        int64_t r0 = std::max<int64_t>(0, responseChunks[r].first - rowBase);
+        int64_t r1 = std::min<int64_t>(R, responseChunks[r].second - rowBase);
+        if (r1 <= r0) continue;
+        at::Tensor rows = a.narrow(1, r0, r1 - r0);             // [Hc, n, P]
+        std::vector<at::Tensor> sums;
+        for (const auto& [p0, p1] : promptChunks) {
+            int64_t c0 = std::max<int64_t>(0, p0), c1 = std::min<int64_t>(P, p1);
+            sums.push_back(c1 > c0 ? rows.narrow(2, c0, c1 - c0).sum({1, 2}) : at::zeros({Hc}, a.options()));
+        }
+        at::Tensor s = at::stack(sums, 1).cpu();                // [Hc, C]
+        // First maximum on ties, whatever the backend's argmax does.
+        auto acc = s.accessor<float, 2>();
+        for (int64_t h = 0; h < Hc; ++h) {
+            int64_t best = 0;
+            for (int64_t c = 1; c < C; ++c)
+                if (acc[h][c] > acc[h][best]) best = c;
+            outAcc[h][static_cast<int64_t>(r)] = best;
+        }
+    }
+    return out;
+}
+
+at::Tensor spanMeans(const at::Tensor& hidden, const std::vector<std::pair<int, int>>& spans)
+{
+    at::Tensor h = hidden.to(at::kFloat);
+    std::vector<at::Tensor> rows;
+    for (auto [b, e] : spans) {
+        int64_t b0 = std::max<int64_t>(0, b), e0 = std::min<int64_t>(h.size(0), e);
+        rows.push_back(e0 > b0 ? h.narrow(0, b0, e0 - b0).mean(0) : at::zeros({h.size(1)}, h.options()));
+    }
+    return at::stack(rows, 0);
+}
+
+} // namespace hs::detect
