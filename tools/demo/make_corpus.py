@@ -352,7 +352,9 @@ def main():
     ap.add_argument("--test-sources", type=int, default=300)
     ap.add_argument("--paired-share", type=float, default=0.5,
                     help="share of test sources that get both a faithful and a hallucinated response")
-    ap.add_argument("--out-train", default=None, help="folder for the train split (not committed)")
+    ap.add_argument("--out-train", default=None,
+                    help="folder for the train split (not committed; every train source gets a faithful and a "
+                         "hallucinated response, and training uses the faithful ones)")
     ap.add_argument("--train-sources", type=int, default=6000)
     a = ap.parse_args()
     s, r = build_split("test", a.test_sources, a.seed, a.paired_share)
@@ -360,7 +362,7 @@ def main():
     print(f"test: {len(s)} sources, {len(r)} responses, "
           f"{sum(1 for x in r if x['labels'])} hallucinated -> {a.out_test}")
     if a.out_train:
-        s, r = build_split("train", a.train_sources, a.seed, paired_share=0.0)
+        s, r = build_split("train", a.train_sources, a.seed, paired_share=1.0)
         write_split(a.out_train, s, r)
         print(f"train: {len(s)} sources, {len(r)} responses, "
               f"{sum(1 for x in r if x['labels'])} hallucinated -> {a.out_train}")
