@@ -98,7 +98,8 @@ def check_hf_tokenizer(folder, tok, text):
 # ------------------------------------------------------------------------------------------ examples
 
 def encode(tok, prompt, response, eos_id):
-    """ids = BOS + prompt + response + EOS and, per token, (is_response, char_start, char_end)."""
+    """ids = BOS + prompt + response + EOS, the tokens' character offsets into prompt + response, and the
+    number of leading BOS + prompt tokens (tokenizing prompt + response jointly must not change them)."""
     text = prompt + response
     enc = tok.encode(text)
     ids = list(enc.ids) + [eos_id]
@@ -389,6 +390,8 @@ def main():
     by_id = {s["source_id"]: s for s in tr_src}
     texts = [s["prompt"] for s in tr_src] + [r["response"] for r in tr_resp]
     tok = train_tokenizer(texts, a.vocab)
+    if train_tokenizer(texts, a.vocab).to_str() != tok.to_str():
+        log("WARNING: training the tokenizer twice gave different files (BPE tie-breaking is not deterministic here)")
     vocab_size = tok.get_vocab_size()
     eos_id = tok.token_to_id(EOS)
     sample = by_id[train_faithful[0]["source_id"]]["prompt"] + train_faithful[0]["response"]
@@ -457,6 +460,7 @@ def main():
     save_tokenizer(tok, a.out, 512)
     check_hf_tokenizer(a.out, tok, sample)
     sha = sha256(os.path.join(a.out, "model.safetensors"))
+    sha_tok = sha256(os.path.join(a.out, "tokenizer.json"))
 
     # reload and compare: the saved folder is what HalluScope reads
     x = torch.tensor([test_ex[0]["ids"]], device=device)
@@ -477,6 +481,7 @@ def main():
                "train_examples": len(train_ex), "vocab_size": vocab_size, "parameters": n_params,
                "loss_first": losses[0], "loss_last100": sum(losses[-100:]) / len(losses[-100:]),
                "eval": ev, "train_seconds": round(train_s, 1), "sha256_model_safetensors": sha,
+               "sha256_tokenizer_json": sha_tok,
                "torch": torch.__version__, "transformers": transformers.__version__,
                "tokenizers": tokenizers.__version__,
                "device": torch.cuda.get_device_name(0) if device == "cuda" else "cpu"}
