@@ -207,6 +207,7 @@ def make_source(rng, task, source_id):
     k = rng.randint(2, 4)
     present = sorted(rng.sample(sorted(FACTS), k), key=list(FACTS).index)
     rival = rng.random() < 0.5
+    qslot = None
     if task == "Data2txt":
         data = {"name": w["company"], "city": w["city"], "product": w["product"]}
         for g in present:
@@ -221,7 +222,6 @@ def make_source(rng, task, source_id):
         instr = rng.choice(D2T_INSTR)
         prompt = f"Data: {data!r}\nInstruction: {instr}\nOverview:"
         source_info = data
-        question = None
     else:
         sents = [rng.choice(CTX[g]) for g in present]
         rng.shuffle(sents)
@@ -236,12 +236,11 @@ def make_source(rng, task, source_id):
             prompt = f"Context: {context}\nQuestion: {question}\nAnswer:"
             source_info = {"question": question, "passages": context}
         else:
-            question = None
             prompt = f"Context: {context}\nInstruction: {rng.choice(SUM_INSTR)}\nSummary:"
             source_info = context
     src = {"source_id": source_id, "task_type": task, "source": "halluscope-demo",
            "source_info": source_info, "prompt": prompt}
-    meta = {"world": w, "present": present, "qslot": qslot if task == "QA" else None}
+    meta = {"world": w, "present": present, "qslot": qslot}
     return src, meta
 
 
