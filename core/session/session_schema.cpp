@@ -95,8 +95,10 @@ int prepareSchema(Database& db, bool readOnly, int target)
     }
     const bool hasVersion = tableCount(db, "schema_version") > 0;
     if (!hasVersion) {
-        if (readOnly || tableCount(db, "") > 0)
+        if (tableCount(db, "") > 0)
             throw InputError(db.path() + " is not a HalluScope session (no schema_version table)");
+        // An empty database: a writer was stopped before it created the schema.
+        if (readOnly) throw InputError("session " + db.path() + " is empty (no run was started in it)");
         Transaction tx(db);
         db.exec(kSchemaV1);
         tx.commit();

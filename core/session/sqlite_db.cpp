@@ -3,12 +3,18 @@
 #include "core/util/error.h"
 
 #include <sqlite3.h>
+#include <unistd.h>
 
 namespace hs::session {
 
 Database::Database(const std::string& path, bool readOnly) : path_(path)
 {
-    const int flags = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    // A reader of a WAL file whose writer was killed must rebuild the WAL index, which a
+    // SQLITE_OPEN_READONLY connection cannot do. So a "read-only" open of a writable file opens it
+    // read-write without create and sets query_only; only truly read-only files use READONLY.
+    const bool writable = ::access(path.c_str(), W_OK) == 0;
+    const int flags = !readOnly ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+                                : (writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY);
     const int rc = sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_FULLMUTEX, nullptr);
     if (rc != SQLITE_OK) {
         std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
@@ -18,6 +24,7 @@ Database::Database(const std::string& path, bool readOnly) : path_(path)
     }
     // Another connection (the GUI reading while the CLI writes) may hold a lock briefly.
     sqlite3_busy_timeout(db_, 10000);
+    if (readOnly && writable) exec("PRAGMA query_only = ON");
 }
 
 Database::~Database() { sqlite3_close_v2(db_); }

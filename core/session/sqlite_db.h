@@ -14,7 +14,7 @@ class Statement;
 
 class Database {
 public:
-    // readOnly: SQLITE_OPEN_READONLY, the file must exist. Otherwise it is created when absent.
+    // readOnly: the file must exist and is never written (query_only). Otherwise it is created.
     Database(const std::string& path, bool readOnly);
     ~Database();
     Database(const Database&) = delete;

@@ -68,3 +68,12 @@ inline detect::SampleResult syntheticResult(int i, int numEcs = 4, int numPks = 
 }
 
 } // namespace hs::test
+
+#include <sys/stat.h>
+namespace hs::test {
+inline bool fileExistsForTest(const std::string& p)
+{
+    struct stat st;
+    return ::stat(p.c_str(), &st) == 0;
+}
+} // namespace hs::test
