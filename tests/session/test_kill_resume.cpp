@@ -17,7 +17,7 @@ using namespace hs::session;
 
 namespace {
 
-constexpr int kSamples = 60;
+constexpr int kSamples = 80;
 constexpr int kEcs = 32, kPks = 32;
 
 // What a detection run does with its session: begin (or resume), skip finished ids, save each
@@ -84,7 +84,7 @@ TEST_CASE("session: SIGKILL mid-run several times, resume, same store as an unin
     runWorker(reference, 0);
 
     // Kill at varied moments: before the store is even open, mid-save, between saves.
-    const int killAfterMicros[] = {300, 9000, 2500, 17000, 700, 30000, 5200, 12000};
+    const int killAfterMicros[] = {300, 9000, 25000, 17000, 700, 40000, 5200, 60000};
     int previous = 0, kills = 0, progressed = 0;
     for (int delay : killAfterMicros) {
         const pid_t pid = forkWorker(killed, 3000);
@@ -108,6 +108,7 @@ TEST_CASE("session: SIGKILL mid-run several times, resume, same store as an unin
     MESSAGE("killed " << kills << " runs; progress after " << progressed << " of them; " << previous << "/"
                       << kSamples << " saved before the final resume");
     CHECK(kills >= 4);
+    CHECK(progressed >= 2);          // some kills landed after samples were saved
     CHECK(previous < kSamples);          // the kills really interrupted the run
 
     // Finish.
