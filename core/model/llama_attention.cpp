@@ -1,0 +1,95 @@
+// Attention: the layer's output (fused kernel on libtorch >= 2, explicit on 1.x) and, separately, the
+// probabilities of only the heads and rows a Probe asks for.
+#include "core/model/llama_internal.h"
+
+#include <cmath>
+#include <limits>
+#include <torch/version.h>
+
+namespace hs::model::detail {
+
+namespace {
+
+// [B, KV, T, hd] → [B, KV·g, T, hd]; query head h reads kv head h / g (HF's repeat_kv order).
+at::Tensor repeatKv(const at::Tensor& x, std::int64_t g)
+{
+    if (g == 1) return x;
+    auto s = x.sizes();
+    return x.unsqueeze(2).expand({s[0], s[1], g, s[2], s[3]}).reshape({s[0], s[1] * g, s[2], s[3]});
+}
+
+// allowed[t, j] for queries t in [rowBegin, rowEnd) and keys j in [0, K): j <= t and t - j < window.
+at::Tensor causalWindow(std::int64_t rowBegin, std::int64_t rowEnd, std::int64_t K, std::int64_t window,
+                        at::Device device)
+{
+    auto opts = at::TensorOptions().dtype(at::kLong).device(device);
+    at::Tensor t = at::arange(rowBegin, rowEnd, opts).unsqueeze(1);
+    at::Tensor j = at::arange(K, opts).unsqueeze(0);
+    at::Tensor allowed = j.le(t);
+    if (window > 0) allowed = allowed.logical_and(t.sub(j).lt(window));
+    return allowed;
+}
+
+} // namespace
+
+at::Tensor attentionMask(const std::vector<std::int64_t>& lengths, std::int64_t T, std::int64_t slidingWindow,
+                         at::Device device)
+{
+    bool padded = false;
+    for (auto n : lengths) padded = padded || n != T;
+    bool windowMatters = slidingWindow > 0 && T > slidingWindow;
+    if (!padded && !windowMatters) return at::Tensor();
+
+    at::Tensor allowed = causalWindow(0, T, T, slidingWindow, device);  // [T, T]
+    std::vector<std::int64_t> len(lengths.begin(), lengths.end());
+    at::Tensor lens = at::tensor(len, at::TensorOptions().dtype(at::kLong)).to(device);
+    at::Tensor keyValid = at::arange(T, at::TensorOptions().dtype(at::kLong).device(device))
+                              .unsqueeze(0)
+                              .lt(lens.unsqueeze(1));                    // [B, T]
+    return allowed.unsqueeze(0).logical_and(keyValid.unsqueeze(1)).unsqueeze(1);  // [B, 1, T, T]
+}
+
+at::Tensor attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& mask)
+{
+    const std::int64_t g = q.size(1) / k.size(1);
+    at::Tensor kr = repeatKv(k, g), vr = repeatKv(v, g);
+#if TORCH_VERSION_MAJOR >= 2
+    if (!mask.defined())
+        return at::scaled_dot_product_attention(q, kr, vr, {}, 0.0, /*is_causal=*/true);
+    return at::scaled_dot_product_attention(q, kr, vr, mask, 0.0, /*is_causal=*/false);
+#else
+    const std::int64_t T = q.size(2);
+    at::Tensor allowed = mask.defined() ? mask : causalWindow(0, T, T, 0, q.device()).view({1, 1, T, T});
+    at::Tensor scores = at::matmul(q, kr.transpose(2, 3)) * (1.0 / std::sqrt(static_cast<double>(q.size(3))));
+    scores = scores.masked_fill(allowed.logical_not(), -std::numeric_limits<double>::infinity());
+    at::Tensor probs = at::softmax(scores, -1, at::kFloat).to(q.scalar_type());
+    return at::matmul(probs, vr);
+#endif
+}
+
+at::Tensor headProbabilities(const at::Tensor& q, const at::Tensor& k, const std::vector<std::int64_t>& heads,
+                             std::int64_t groupSize, std::int64_t rowBegin, std::int64_t rowEnd,
+                             std::int64_t colBegin, std::int64_t colEnd, std::int64_t slidingWindow)
+{
+    const std::int64_t nh = static_cast<std::int64_t>(heads.size());
+    const std::int64_t R = rowEnd - rowBegin, C = colEnd - colBegin;
+    auto fopts = at::TensorOptions().dtype(at::kFloat).device(q.device());
+    if (R <= 0 || C <= 0 || nh == 0) return at::zeros({nh, std::max<std::int64_t>(R, 0), std::max<std::int64_t>(C, 0)}, fopts);
+
+    // Keys past the last query row are masked for every row, so K = max(rowEnd, colEnd) suffices.
+    const std::int64_t K = std::max(rowEnd, colEnd);
+    std::vector<std::int64_t> kvHeads;
+    for (auto h : heads) kvHeads.push_back(h / groupSize);
+    at::Tensor qi = at::tensor(heads, at::TensorOptions().dtype(at::kLong)).to(q.device());
+    at::Tensor ki = at::tensor(kvHeads, at::TensorOptions().dtype(at::kLong)).to(q.device());
+
+    at::Tensor qs = q.index_select(0, qi).narrow(1, rowBegin, R).to(at::kFloat);  // [nh, R, hd]
+    at::Tensor ks = k.index_select(0, ki).narrow(1, 0, K).to(at::kFloat);         // [nh, K, hd]
+    at::Tensor scores = at::bmm(qs, ks.transpose(1, 2)) * (1.0 / std::sqrt(static_cast<double>(q.size(2))));
+    at::Tensor allowed = causalWindow(rowBegin, rowEnd, K, slidingWindow, q.device());  // [R, K]
+    scores = scores.masked_fill(allowed.logical_not().unsqueeze(0), -std::numeric_limits<double>::infinity());
+    at::Tensor probs = at::softmax(scores, -1);
+    return probs.narrow(2, colBegin, C).contiguous();
+}
+
+} // namespace hs::model::detail

@@ -1,0 +1,247 @@
+// LlamaModel: loading and the teacher-forced forward with Probe-selected captures.
+// Per layer: RMSNorm → attention (rotary, GQA, causal + padding mask) → add (= resid_mid.L)
+//            → RMSNorm → SwiGLU MLP → add (= resid_out.L); then final norm → lm_head.
+#include "core/model/llama_model.h"
+
+#include "core/model/captures.h"
+#include "core/model/llama_internal.h"
+#include "core/util/error.h"
+
+#include <ATen/Parallel.h>
+#include <c10/core/GradMode.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+#include <set>
+
+namespace hs::model {
+
+struct LlamaModel::Impl {
+    ModelConfig config;
+    std::string deviceName, dtypeName;
+    at::Device device{at::kCPU};
+    at::ScalarType dtype = at::kFloat;
+    detail::LlamaWeights w;
+};
+
+namespace {
+
+std::string canonicalDtype(at::ScalarType t)
+{
+    return t == at::kFloat ? "f32" : t == at::kBFloat16 ? "bf16" : "f16";
+}
+
+int defaultCpuThreads(int requested)
+{
+    if (requested >= 0) return requested;
+    if (const char* env = std::getenv("HS_CPU_THREADS")) {
+        int n = std::atoi(env);
+        if (n > 0) return n;
+    }
+    return 2;  // the development machines and CI have two cores shared by everything
+}
+
+// A copy (never a view that would keep the whole batch's activations alive), float32.
+at::Tensor keep(const at::Tensor& t) { return t.to(at::kFloat, /*non_blocking=*/false, /*copy=*/true); }
+
+// What the probe asks for, checked against the model and grouped by layer.
+struct Plan {
+    std::map<std::int64_t, std::vector<std::int64_t>> headsByLayer;
+    std::set<std::int64_t> mid, out;
+    std::int64_t lastLayer = -1;  // the forward stops after this layer
+    bool needsFinal = false;
+};
+
+Plan makePlan(const Probe& probe, const ModelConfig& c, bool hook)
+{
+    Plan p;
+    auto checkLayer = [&](std::int64_t l, const char* what) {
+        if (l < 0 || l >= c.numLayers)
+            throw Error(std::string("probe asks for ") + what + " of layer " + std::to_string(l) + " but the model has " +
+                        std::to_string(c.numLayers) + " layers");
+        p.lastLayer = std::max(p.lastLayer, l);
+    };
+    for (const auto& [l, h] : probe.heads) {
+        checkLayer(l, "attention");
+        if (h < 0 || h >= c.numHeads)
+            throw Error("probe asks for head " + std::to_string(h) + " but the model has " + std::to_string(c.numHeads));
+        auto& v = p.headsByLayer[l];
+        if (std::find(v.begin(), v.end(), h) == v.end()) v.push_back(h);
+    }
+    for (auto l : probe.residMidLayers) checkLayer(l, "resid_mid"), p.mid.insert(l);
+    for (auto l : probe.residOutLayers) checkLayer(l, "resid_out"), p.out.insert(l);
+    p.needsFinal = probe.finalNorm || probe.logits || hook;
+    if (p.needsFinal || hook) p.lastLayer = c.numLayers - 1;
+    return p;
+}
+
+} // namespace
+
+LlamaModel::LlamaModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+LlamaModel::~LlamaModel() = default;
+
+std::unique_ptr<LlamaModel> LlamaModel::load(const std::string& dir, const std::string& device, const std::string& dtype)
+{
+    LoadOptions o;
+    o.device = device;
+    o.dtype = dtype;
+    return load(dir, o);
+}
+
+std::unique_ptr<LlamaModel> LlamaModel::load(const std::string& dir, const LoadOptions& opts)
+{
+    auto impl = std::make_unique<Impl>();
+    impl->device = detail::parseDevice(opts.device);
+    impl->dtype = detail::parseComputeDtype(opts.dtype, impl->device);
+    impl->deviceName = opts.device;
+    impl->dtypeName = canonicalDtype(impl->dtype);
+    if (impl->device.is_cpu()) {
+        int n = defaultCpuThreads(opts.cpuThreads);
+        if (n > 0) at::set_num_threads(n);
+    }
+    impl->config = ModelConfig::load(dir);
+    WeightFiles files(dir);
+    impl->w = detail::bindWeights(impl->config, files, impl->device, impl->dtype);
+    return std::unique_ptr<LlamaModel>(new LlamaModel(std::move(impl)));
+}
+
+const ModelConfig& LlamaModel::config() const { return impl_->config; }
+std::int64_t LlamaModel::vocabSize() const { return impl_->config.vocabSize; }
+std::int64_t LlamaModel::numLayers() const { return impl_->config.numLayers; }
+const std::string& LlamaModel::device() const { return impl_->deviceName; }
+const std::string& LlamaModel::dtype() const { return impl_->dtypeName; }
+
+Captures LlamaModel::forward(const std::vector<std::vector<std::int64_t>>& sequences, const Probe& probe,
+                             const Hook& hook) const
+{
+    if (sequences.empty()) throw Error("forward: empty batch");
+    std::int64_t T = 0;
+    std::vector<std::int64_t> lengths;
+    for (const auto& s : sequences) {
+        lengths.push_back(static_cast<std::int64_t>(s.size()));
+        T = std::max(T, lengths.back());
+    }
+    at::Tensor ids = at::zeros({static_cast<std::int64_t>(sequences.size()), T}, at::kLong);
+    auto acc = ids.accessor<std::int64_t, 2>();
+    for (std::size_t b = 0; b < sequences.size(); ++b)
+        for (std::size_t t = 0; t < sequences[b].size(); ++t) acc[b][t] = sequences[b][t];
+    return forward(ids, lengths, probe, hook);
+}
+
+Captures LlamaModel::forward(const at::Tensor& inputIds, const std::vector<std::int64_t>& lengths, const Probe& probe,
+                             const Hook& hook) const
+{
+    c10::NoGradGuard noGrad;
+    const ModelConfig& c = impl_->config;
+    const detail::LlamaWeights& w = impl_->w;
+    const at::Device dev = impl_->device;
+
+    if (inputIds.dim() != 2) throw Error("forward: inputIds must be [batch, time]");
+    const std::int64_t B = inputIds.size(0), T = inputIds.size(1);
+    if (static_cast<std::int64_t>(lengths.size()) != B) throw Error("forward: one length per sequence is needed");
+    for (auto n : lengths)
+        if (n < 1 || n > T) throw Error("forward: sequence length " + std::to_string(n) + " outside [1, " + std::to_string(T) + "]");
+
+    Plan plan = makePlan(probe, c, static_cast<bool>(hook));
+    std::map<std::string, std::vector<Capture>> caps;
+    if (plan.lastLayer < 0) return Captures();
+
+    // Padding ids may be anything; only real positions must be inside the vocabulary.
+    at::Tensor lens = at::tensor(lengths, at::TensorOptions().dtype(at::kLong)).to(dev);
+    at::Tensor valid = at::arange(T, at::TensorOptions().dtype(at::kLong).device(dev)).unsqueeze(0).lt(lens.unsqueeze(1));
+    at::Tensor ids = inputIds.to(dev, at::kLong).masked_fill(valid.logical_not(), 0);
+    at::Tensor range = at::stack({ids.min(), ids.max()}).cpu();  // one host sync per batch
+    if (range[0].item<std::int64_t>() < 0 || range[1].item<std::int64_t>() >= c.vocabSize)
+        throw InputError("token id outside the vocabulary [0, " + std::to_string(c.vocabSize) + ")");
+
+    const std::int64_t H = c.numHeads, KV = c.numKvHeads, hd = c.headDim, I = c.intermediateSize;
+    at::Tensor x = at::embedding(w.embed, ids);  // [B, T, D]
+    detail::RopeTables rope = detail::ropeTables(c, T, dev, impl_->dtype);
+    at::Tensor mask = detail::attentionMask(lengths, T, c.slidingWindow, dev);
+    auto residRange = [&](std::size_t b) { return resolveRange(probe.residPositions, b, B, lengths[b]); };
+    auto captureResid = [&](const std::string& name) {
+        std::vector<Capture> v;
+        for (std::int64_t b = 0; b < B; ++b) {
+            Range r = residRange(b);
+            v.push_back({keep(x[b].narrow(0, r.begin, r.size())), r, {}});
+        }
+        caps[name] = std::move(v);
+    };
+
+    for (std::int64_t l = 0; l <= plan.lastLayer; ++l) {
+        const detail::LayerWeights& lw = w.layers[l];
+        at::Tensor qkv = at::linear(detail::rmsNorm(x, lw.inputNorm, c.rmsNormEps), lw.qkv);
+        at::Tensor q = qkv.narrow(-1, 0, H * hd).reshape({B, T, H, hd}).transpose(1, 2);           // [B, H, T, hd]
+        at::Tensor k = qkv.narrow(-1, H * hd, KV * hd).reshape({B, T, KV, hd}).transpose(1, 2);    // [B, KV, T, hd]
+        at::Tensor v = qkv.narrow(-1, (H + KV) * hd, KV * hd).reshape({B, T, KV, hd}).transpose(1, 2);
+        q = detail::applyRope(q, rope);
+        k = detail::applyRope(k, rope);
+
+        auto heads = plan.headsByLayer.find(l);
+        if (heads != plan.headsByLayer.end()) {
+            const auto& hs = heads->second;
+            std::vector<std::vector<Capture>> perHead(hs.size());
+            for (std::int64_t b = 0; b < B; ++b) {
+                Range rows = resolveRange(probe.attnRows, b, B, lengths[b]);
+                Range cols = resolveRange(probe.attnCols, b, B, lengths[b]);
+                at::Tensor p = detail::headProbabilities(q[b], k[b], hs, c.groupSize(), rows.begin, rows.end,
+                                                         cols.begin, cols.end, c.slidingWindow);
+                for (std::size_t i = 0; i < hs.size(); ++i) perHead[i].push_back({p[i], rows, cols});
+            }
+            for (std::size_t i = 0; i < hs.size(); ++i) caps[attnProbsName(l, hs[i])] = std::move(perHead[i]);
+        }
+
+        at::Tensor a = detail::attention(q, k, v, mask).transpose(1, 2).reshape({B, T, H * hd});
+        qkv = q = k = v = at::Tensor();  // release before the MLP's larger activations
+        x = x + at::linear(a, lw.o);
+        if (plan.mid.count(l)) captureResid(residMidName(l));
+        if (hook) hook(residMidName(l), x);
+
+        at::Tensor gu = at::linear(detail::rmsNorm(x, lw.postNorm, c.rmsNormEps), lw.gateUp);  // [B, T, 2I]
+        x = x + at::linear(at::silu(gu.narrow(-1, 0, I)) * gu.narrow(-1, I, I), lw.down);
+        if (plan.out.count(l)) captureResid(residOutName(l));
+        if (hook) hook(residOutName(l), x);
+    }
+
+    if (plan.needsFinal) {
+        if (hook) hook("final_norm", detail::rmsNorm(x, w.finalNorm, c.rmsNormEps));
+        std::vector<Capture> fn, lg;
+        for (std::int64_t b = 0; b < B; ++b) {
+            if (probe.finalNorm) {
+                Range r = resolveRange(probe.finalNormPositions, b, B, lengths[b]);
+                fn.push_back({keep(detail::rmsNorm(x[b].narrow(0, r.begin, r.size()), w.finalNorm, c.rmsNormEps)), r, {}});
+            }
+            if (probe.logits) {
+                Range r = resolveRange(probe.logitPositions, b, B, lengths[b]);
+                at::Tensor n = detail::rmsNorm(x[b].narrow(0, r.begin, r.size()), w.finalNorm, c.rmsNormEps);
+                lg.push_back({keep(at::linear(n, w.lmHead)), r, {}});
+            }
+        }
+        if (probe.finalNorm) caps["final_norm"] = std::move(fn);
+        if (probe.logits) caps["logits"] = std::move(lg);
+    }
+
+    Captures out;
+    for (auto& [name, v] : caps) out.put(name, std::move(v));
+    return out;
+}
+
+at::Tensor LlamaModel::applyFinalNorm(const at::Tensor& hidden) const
+{
+    c10::NoGradGuard noGrad;
+    if (hidden.size(-1) != impl_->config.hiddenSize) throw Error("applyFinalNorm: last dimension is not the hidden size");
+    return detail::rmsNorm(hidden.to(impl_->device, impl_->dtype), impl_->w.finalNorm, impl_->config.rmsNormEps);
+}
+
+at::Tensor LlamaModel::lmHeadSlice(const at::Tensor& normed, std::int64_t vBegin, std::int64_t vEnd) const
+{
+    c10::NoGradGuard noGrad;
+    if (vBegin < 0 || vEnd > impl_->config.vocabSize || vBegin >= vEnd)
+        throw Error("lmHeadSlice: [" + std::to_string(vBegin) + ", " + std::to_string(vEnd) + ") is not inside the vocabulary");
+    if (normed.size(-1) != impl_->config.hiddenSize) throw Error("lmHeadSlice: last dimension is not the hidden size");
+    at::Tensor wSlice = impl_->w.lmHead.narrow(0, vBegin, vEnd - vBegin);
+    return at::linear(normed.to(impl_->device, impl_->dtype), wSlice).to(at::kFloat);
+}
+
+} // namespace hs::model

@@ -1,0 +1,67 @@
+#pragma once
+// INTERNAL to core/model (torch types): the pieces of the Llama forward, one concern per .cpp file.
+// Not part of the public API; include only from core/model/*.cpp.
+#include "core/model/model_config.h"
+#include "core/model/safetensors.h"
+
+#include <ATen/ATen.h>
+
+#include <string>
+#include <vector>
+
+namespace hs::model::detail {
+
+// Checkpoint weights converted to the compute dtype on the device. q/k/v and gate/up are concatenated
+// so each block does one matmul instead of three (or two).
+struct LayerWeights {
+    at::Tensor inputNorm;  // [D]
+    at::Tensor qkv;        // [(H + 2·KV)·hd, D]  rows: q heads, then k heads, then v heads
+    at::Tensor o;          // [D, H·hd]
+    at::Tensor postNorm;   // [D]
+    at::Tensor gateUp;     // [2·I, D]  rows: gate, then up
+    at::Tensor down;       // [D, I]
+};
+
+struct LlamaWeights {
+    at::Tensor embed;      // [V, D]
+    at::Tensor lmHead;     // [V, D]; the same tensor as embed when tied
+    at::Tensor finalNorm;  // [D]
+    std::vector<LayerWeights> layers;
+};
+
+// Reads every tensor (after requireWeights) from the mapped files into `dtype` on `device`.
+LlamaWeights bindWeights(const ModelConfig& c, const WeightFiles& files, at::Device device, at::ScalarType dtype);
+
+// Parses "cpu" / "cuda" / "cuda:N" and "f32" / "bf16" / "f16"; InputError when unusable here.
+at::Device parseDevice(const std::string& s);
+at::ScalarType parseComputeDtype(const std::string& s, const at::Device& device);
+
+// RMSNorm as Hugging Face computes it: normalise in float32, cast back, then scale by the weight.
+at::Tensor rmsNorm(const at::Tensor& x, const at::Tensor& weight, double eps);
+
+// Rotary tables for positions 0..T-1: cos and sin [T, hd] in `dtype` (computed in float32 like HF).
+struct RopeTables {
+    at::Tensor cos, sin;
+};
+RopeTables ropeTables(const ModelConfig& c, std::int64_t T, at::Device device, at::ScalarType dtype);
+at::Tensor applyRope(const at::Tensor& x, const RopeTables& rope);  // x: [B, heads, T, hd]
+
+// Which keys each query may see: [B, 1, T, T] bool (true = attend), causal, unpadded and inside the
+// sliding window; undefined when plain causal attention over the whole batch is exact (no padding, no
+// window in reach), so the fused kernel may take its causal fast path.
+at::Tensor attentionMask(const std::vector<std::int64_t>& lengths, std::int64_t T, std::int64_t slidingWindow,
+                         at::Device device);
+
+// softmax(q·kᵀ/√hd + mask)·v for q [B, H, T, hd], k/v [B, KV, T, hd] → [B, H, T, hd].
+// libtorch >= 2: at::scaled_dot_product_attention; 1.x: explicit matmul + float32 softmax.
+at::Tensor attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& mask);
+
+// Probabilities of the chosen query heads of ONE sequence, recomputed in float32 for query rows
+// [rows.begin, rows.end) and returned for key columns [colBegin, colEnd): [heads, rows, cols].
+// Rows are normalised over all keys the query may see (causal + window), not just the kept columns.
+// q: [H, T, hd], k: [KV, T, hd] (that sequence, after rotary).
+at::Tensor headProbabilities(const at::Tensor& q, const at::Tensor& k, const std::vector<std::int64_t>& heads,
+                             std::int64_t groupSize, std::int64_t rowBegin, std::int64_t rowEnd,
+                             std::int64_t colBegin, std::int64_t colEnd, std::int64_t slidingWindow);
+
+} // namespace hs::model::detail

@@ -1,0 +1,70 @@
+#pragma once
+// LlamaModel: a Llama-family decoder (Llama-2/3/3.1, Mistral) loaded from a Hugging Face folder, run
+// teacher-forced (no KV cache, no autograd) with named captures chosen by a Probe.
+//
+// This header includes no torch header; at::Tensor is only forward-declared. Callers of forward(),
+// applyFinalNorm() or lmHeadSlice() include core/model/captures.h (which brings ATen's Tensor).
+#include "core/model/model_config.h"
+#include "core/model/probe.h"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace at {
+class Tensor;
+}
+
+namespace hs::model {
+
+class Captures;
+
+struct LoadOptions {
+    std::string device = "cpu";  // "cpu", "cuda" or "cuda:N"
+    std::string dtype = "f32";   // compute/weight dtype: "f32", "bf16" or "f16" (f16 needs CUDA or libtorch >= 2)
+    int cpuThreads = -1;         // > 0: at::set_num_threads; -1: $HS_CPU_THREADS, else 2; 0: leave torch's default
+};
+
+class LlamaModel {
+public:
+    // Reads config.json and the safetensors weights, checks every required tensor's presence and shape
+    // (all problems listed in one InputError), converts to opts.dtype on opts.device.
+    static std::unique_ptr<LlamaModel> load(const std::string& dir, const LoadOptions& opts = {});
+    static std::unique_ptr<LlamaModel> load(const std::string& dir, const std::string& device, const std::string& dtype);
+    ~LlamaModel();
+
+    const ModelConfig& config() const;
+    std::int64_t vocabSize() const;
+    std::int64_t numLayers() const;
+    const std::string& device() const;  // as given, e.g. "cuda:0"
+    const std::string& dtype() const;   // "f32", "bf16" or "f16"
+
+    // Tools only: called with full-batch intermediates [B, T, D] in the model dtype as they are made
+    // ("resid_mid.L", "resid_out.L", "final_norm"). Setting it runs every layer.
+    using Hook = std::function<void(const std::string& name, const at::Tensor& value)>;
+
+    // One teacher-forced pass over a batch of right-padded sequences.
+    // inputIds: [B, T] integer token ids (any device); lengths[b] in [1, T] is sequence b's real length.
+    // Padded positions never influence real ones. Throws hs::InputError on ids outside the vocabulary.
+    Captures forward(const at::Tensor& inputIds, const std::vector<std::int64_t>& lengths, const Probe& probe,
+                     const Hook& hook = {}) const;
+    // Convenience: pads the sequences itself.
+    Captures forward(const std::vector<std::vector<std::int64_t>>& sequences, const Probe& probe,
+                     const Hook& hook = {}) const;
+
+    // Logit lens helpers. applyFinalNorm: [..., D] → final RMSNorm in the model dtype on the model device.
+    // lmHeadSlice: normed [..., D] → float32 logits of vocabulary ids [vBegin, vEnd), so a caller can
+    // stream over the vocabulary without a [T, V] tensor.
+    at::Tensor applyFinalNorm(const at::Tensor& hidden) const;
+    at::Tensor lmHeadSlice(const at::Tensor& normed, std::int64_t vBegin, std::int64_t vEnd) const;
+
+    struct Impl;
+
+private:
+    explicit LlamaModel(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+} // namespace hs::model

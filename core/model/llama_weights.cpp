@@ -1,0 +1,92 @@
+// Binding checkpoint tensors to the forward's weights, and parsing device / dtype names.
+#include "core/model/llama_internal.h"
+
+#include "core/model/weight_spec.h"
+#include "core/util/error.h"
+
+#include <cstring>
+#include <regex>
+#include <torch/version.h>
+
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "safetensors data is little-endian; so must the host be");
+
+namespace hs::model::detail {
+
+namespace {
+
+at::ScalarType sourceType(DType t)
+{
+    switch (t) {
+    case DType::F64: return at::kDouble;
+    case DType::F32: return at::kFloat;
+    case DType::F16: return at::kHalf;
+    case DType::BF16: return at::kBFloat16;
+    default: throw InputError(std::string("dtype ") + dtypeName(t) + " cannot hold model weights");
+    }
+}
+
+// One copy out of the map (so nothing keeps the file mapped), then conversion on the target device.
+at::Tensor readTensor(const WeightFiles& files, const std::string& name, at::Device device, at::ScalarType dtype)
+{
+    const WeightFiles::Entry* e = files.find(name);
+    if (!e) throw InputError(files.dir() + ": missing tensor " + name);
+    const TensorInfo& info = *e->info;
+    at::Tensor t = at::empty(info.shape, at::TensorOptions().dtype(sourceType(info.dtype)).device(at::kCPU));
+    if (info.byteSize() > 0) std::memcpy(t.data_ptr(), e->file->bytes(info), info.byteSize());
+    return t.to(device, dtype);
+}
+
+} // namespace
+
+LlamaWeights bindWeights(const ModelConfig& c, const WeightFiles& files, at::Device device, at::ScalarType dtype)
+{
+    requireWeights(c, files);
+    auto read = [&](const std::string& n) { return readTensor(files, n, device, dtype); };
+    LlamaWeights w;
+    w.embed = read("model.embed_tokens.weight");
+    w.lmHead = c.tieWordEmbeddings ? w.embed : read("lm_head.weight");
+    w.finalNorm = read("model.norm.weight");
+    for (std::int64_t l = 0; l < c.numLayers; ++l) {
+        const std::string p = "model.layers." + std::to_string(l) + ".";
+        LayerWeights lw;
+        lw.inputNorm = read(p + "input_layernorm.weight");
+        lw.qkv = at::cat({read(p + "self_attn.q_proj.weight"), read(p + "self_attn.k_proj.weight"),
+                          read(p + "self_attn.v_proj.weight")}, 0);
+        lw.o = read(p + "self_attn.o_proj.weight");
+        lw.postNorm = read(p + "post_attention_layernorm.weight");
+        lw.gateUp = at::cat({read(p + "mlp.gate_proj.weight"), read(p + "mlp.up_proj.weight")}, 0);
+        lw.down = read(p + "mlp.down_proj.weight");
+        w.layers.push_back(std::move(lw));
+    }
+    return w;
+}
+
+at::Device parseDevice(const std::string& s)
+{
+    static const std::regex re("^(cpu|cuda)(:([0-9]{1,3}))?$");
+    std::smatch m;
+    if (!std::regex_match(s, m, re) || (m[1] == "cpu" && m[2].matched))
+        throw InputError("unknown device '" + s + "' (expected cpu, cuda or cuda:N)");
+    if (m[1] == "cpu") return at::Device(at::kCPU);
+    if (!at::hasCUDA()) throw InputError("device '" + s + "' requested but CUDA is not available in this build or machine");
+    int index = m[3].matched ? std::stoi(m[3].str()) : 0;
+    if (index >= static_cast<int>(at::getNumGPUs()))
+        throw InputError("device '" + s + "' requested but only " + std::to_string(at::getNumGPUs()) + " GPU(s) exist");
+    return at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(index));
+}
+
+at::ScalarType parseComputeDtype(const std::string& s, const at::Device& device)
+{
+    if (s == "f32" || s == "float32" || s == "fp32") return at::kFloat;
+    if (s == "bf16" || s == "bfloat16") return at::kBFloat16;
+    if (s == "f16" || s == "float16" || s == "fp16") {
+#if TORCH_VERSION_MAJOR < 2
+        // libtorch 1.x has no CPU kernels for half matmul / softmax.
+        if (device.is_cpu()) throw InputError("dtype f16 needs CUDA with this libtorch (1.x); use bf16 or f32 on the CPU");
+#endif
+        return at::kHalf;
+    }
+    throw InputError("unknown dtype '" + s + "' (expected f32, bf16 or f16)");
+}
+
+} // namespace hs::model::detail
