@@ -55,6 +55,23 @@ pid_t forkWorker(const std::string& path, int sleepMicros)
     return pid;
 }
 
+int savedCount(const std::string& path)
+{
+    if (!hs::test::fileExistsForTest(path)) return 0;
+    try {
+        return SessionStore(path, OpenMode::ReadOnly).sampleCount();
+    } catch (const hs::InputError&) {
+        return 0;   // killed before the schema was created: an empty file, which a resume initialises
+    }
+}
+
+// Polls until `target` samples are saved (or 10 s pass), so a kill is sure to land mid-run even
+// on a loaded machine.
+void waitForSaved(const std::string& path, int target)
+{
+    for (int i = 0; i < 10000 && savedCount(path) < target; ++i) ::usleep(1000);
+}
+
 std::pair<int, int> rawCounts(const std::string& path, std::string& integrity)
 {
     sqlite3* db = nullptr;
@@ -86,21 +103,19 @@ TEST_CASE("session: SIGKILL mid-run several times, resume, same store as an unin
     // Kill at varied moments: before the store is even open, mid-save, between saves.
     const int killAfterMicros[] = {300, 9000, 25000, 17000, 700, 40000, 5200, 60000};
     int previous = 0, kills = 0, progressed = 0;
-    for (int delay : killAfterMicros) {
+    for (int round = 0; round < 8; ++round) {
+        const int delay = killAfterMicros[round];
         const pid_t pid = forkWorker(killed, 3000);
         REQUIRE(pid > 0);
-        ::usleep(delay);
+        // Odd rounds wait for progress first, then kill a little later (during a save or between
+        // saves); even rounds kill after a fixed time (often before the first save).
+        if (round % 2) waitForSaved(killed, previous + 2);
+        ::usleep(round % 2 ? delay % 3000 : delay);
         ::kill(pid, SIGKILL);
         int status = 0;
         ::waitpid(pid, &status, 0);
         if (WIFSIGNALED(status)) ++kills;
-        if (!hs::test::fileExistsForTest(killed)) continue;
-        int now = 0;
-        try {
-            now = SessionStore(killed, OpenMode::ReadOnly).sampleCount();
-        } catch (const hs::InputError&) {
-            // killed before the schema was created: an empty file, which a resume initialises
-        }
+        const int now = savedCount(killed);
         CHECK(now >= previous);          // nothing committed is ever lost
         progressed += now > previous;
         previous = now;
@@ -108,7 +123,7 @@ TEST_CASE("session: SIGKILL mid-run several times, resume, same store as an unin
     MESSAGE("killed " << kills << " runs; progress after " << progressed << " of them; " << previous << "/"
                       << kSamples << " saved before the final resume");
     CHECK(kills >= 4);
-    CHECK(progressed >= 2);          // some kills landed after samples were saved
+    CHECK(progressed >= 4);          // kills landed after samples were saved
     CHECK(previous < kSamples);          // the kills really interrupted the run
 
     // Finish.
