@@ -112,6 +112,18 @@ std::vector<Sample> loadFolder(const std::string& dir, const DatasetFilter& filt
         const std::string s = joinPath(dir, std::string("source_info") + suffix + ".jsonl");
         if (fileExists(r) && fileExists(s)) return loadDatasetPair(r, s, filter, report);
     }
+    // Other response_dolly*.jsonl names (e.g. one file per model) with their matching sources.
+    std::vector<std::string> dollyPairs;
+    for (const auto& e : fs::directory_iterator(dir)) {
+        const std::string name = e.path().filename().string();
+        if (name.rfind("response_dolly", 0) == 0 && e.path().extension() == ".jsonl" &&
+            fileExists(joinPath(dir, matchingSourceName(name))))
+            dollyPairs.push_back(name);
+    }
+    std::sort(dollyPairs.begin(), dollyPairs.end());
+    if (!dollyPairs.empty())
+        return loadDatasetPair(joinPath(dir, dollyPairs[0]), joinPath(dir, matchingSourceName(dollyPairs[0])), filter,
+                               report);
     const auto fj = faithJudgeFilesIn(dir);
     if (!fj.empty()) return loadFaithJudge(fj, filter, report);
     // The shared layout: redeep_format/response_with_*.jsonl + faithjudge/.

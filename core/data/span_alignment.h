@@ -24,7 +24,10 @@ struct TokenSpan {
     bool operator==(const TokenSpan& o) const { return begin == o.begin && end == o.end; }
 };
 
-// Number of tokens whose start lies before byte `pos` (a prefix's token count).
+// Number of tokens whose start lies before byte `pos`: what len(tok(text[:pos])) counts. A token
+// straddling `pos` counts, as the partial piece would in the prefix. With metaspace (Llama-2) and
+// byte-level (Llama-3) tokenizers the offsets of "▁word" / " word" start at the space, so at a
+// boundary right after a space this also counts the trailing "▁" that prefix tokenisation makes.
 int tokensStartingBefore(const TokenOffsets& offsets, int pos);
 
 // A response/prompt chunk [a, b) (bytes into the tokenised text, after adding `textBase`, the byte

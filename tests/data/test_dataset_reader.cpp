@@ -108,6 +108,10 @@ TEST_CASE("Dolly: response-level flag, ids made unique per model")
     // a lone responses file finds its source_info next to it
     LoadReport rep2;
     CHECK(loadDataset(fixture("dolly/response_dolly.jsonl"), {}, rep2).size() == 4);
+    // other response_dolly*.jsonl names pair with the matching source_info_dolly*.jsonl
+    LoadReport rep3;
+    CHECK(loadDataset(fixture("dolly_named"), {"llama-2-13b-chat", "test", ""}, rep3).size() == 2);
+    CHECK(rep3.format == "dolly");
 }
 
 TEST_CASE("FaithJudge file: one sample per (source, response), bad sources reported")
