@@ -315,7 +315,8 @@ def golden_for(model, name, case, tok, spec, out_dir, full=True):
                 if not torch.allclose(s, torch.ones_like(s), atol=1e-4):
                     fail(f"{name}/{case}: {k} rows do not sum to 1 over valid keys")
     # the cast copies' goldens leave out HF's hidden_states (the hooks' captures cover them) to stay small
-    tensors = {k: v.to(torch.float32).contiguous() for k, v in ref.items()
+    # clone: HF may return one tensor under two names, and save_file refuses shared storage
+    tensors = {k: v.detach().to(torch.float32).contiguous().clone() for k, v in ref.items()
                if full or not k.startswith("hidden_states.")}
     tensors["input_ids"] = input_ids.contiguous()
     tensors["attention_mask"] = mask.contiguous()
