@@ -1,0 +1,133 @@
+#include "ui/analysis_state.h"
+
+#include "core/analysis/metrics.h"
+
+#include <QCryptographicHash>
+
+#include <algorithm>
+#include <exception>
+
+namespace hs::ui {
+
+AnalysisState::AnalysisState(QObject* parent) : QObject(parent) {}
+
+int AnalysisState::indexOf(const QString& id) const
+{
+    const std::string key = id.toStdString();
+    const auto it = std::find(scores_.ids.begin(), scores_.ids.end(), key);
+    return it == scores_.ids.end() ? -1 : static_cast<int>(it - scores_.ids.begin());
+}
+
+void AnalysisState::setTable(std::shared_ptr<const analysis::FeatureTable> table, SampleCatalog catalog,
+                             const QString& sourceName)
+{
+    table_ = std::move(table);
+    catalog_ = std::move(catalog);
+    sourceName_ = sourceName;
+    selection_ = {};
+    scores_ = {};
+    try {
+        if (table_ && table_->rows() > 0)
+            selection_ = analysis::selectRedeep(*table_, params_);
+    } catch (const std::exception& e) {
+        Q_EMIT failed(QString::fromStdString(e.what()));
+    }
+    rescore();
+    computeHeldOut();
+    // Start at the best-F1 threshold: the most useful first view.
+    if (hasData()) {
+        try {
+            threshold_ = analysis::bestF1(scores_.score, scores_.label).threshold;
+        } catch (const std::exception&) {
+            threshold_ = (minScore_ + maxScore_) / 2;
+        }
+    }
+    Q_EMIT tableChanged();
+    Q_EMIT scoresChanged();
+    Q_EMIT thresholdChanged(threshold_);
+}
+
+void AnalysisState::updateCatalog(const SampleCatalog& catalog)
+{
+    for (auto it = catalog.begin(); it != catalog.end(); ++it)
+        catalog_.insert(it.key(), it.value());
+}
+
+void AnalysisState::setParams(const analysis::RedeepParams& params)
+{
+    params_ = params;
+    if (!table_ || table_->rows() == 0)
+        return;
+    try {
+        selection_ = analysis::selectRedeep(*table_, params_);
+    } catch (const std::exception& e) {
+        Q_EMIT failed(QString::fromStdString(e.what()));
+        return;
+    }
+    rescore();
+    Q_EMIT scoresChanged();
+}
+
+void AnalysisState::applySelection(const analysis::Selection& selection)
+{
+    selection_ = selection;
+    rescore();
+    Q_EMIT scoresChanged();
+}
+
+void AnalysisState::setThreshold(double threshold)
+{
+    if (threshold == threshold_)
+        return;
+    threshold_ = threshold;
+    Q_EMIT thresholdChanged(threshold_);
+}
+
+void AnalysisState::clear()
+{
+    setTable(nullptr, {}, QString());
+}
+
+void AnalysisState::rescore()
+{
+    scores_ = {};
+    minScore_ = 0;
+    maxScore_ = 1;
+    if (!table_ || table_->rows() == 0)
+        return;
+    try {
+        scores_ = analysis::scoreRedeep(*table_, selection_, params_);
+    } catch (const std::exception& e) {
+        scores_ = {};
+        Q_EMIT failed(QString::fromStdString(e.what()));
+        return;
+    }
+    if (!scores_.score.empty()) {
+        const auto [lo, hi] = std::minmax_element(scores_.score.begin(), scores_.score.end());
+        minScore_ = *lo;
+        maxScore_ = *hi > *lo ? *hi : *lo + 1e-9;
+    }
+}
+
+void AnalysisState::computeHeldOut()
+{
+    heldOut_.assign(scores_.ids.size(), false);
+    bool anySplit = false;
+    for (std::size_t i = 0; i < scores_.ids.size(); ++i) {
+        const auto it = catalog_.constFind(QString::fromStdString(scores_.ids[i]));
+        if (it != catalog_.constEnd() && it->split == "train")
+            anySplit = true;
+    }
+    for (std::size_t i = 0; i < scores_.ids.size(); ++i) {
+        const QString id = QString::fromStdString(scores_.ids[i]);
+        if (anySplit) {
+            heldOut_[i] = catalog_.value(id).split != "train";
+        } else {
+            // No train split in the data (the published log is all "test"): a stable half by id.
+            const QByteArray h = QCryptographicHash::hash(id.toUtf8(), QCryptographicHash::Md5);
+            heldOut_[i] = (static_cast<unsigned char>(h[0]) & 1) != 0;
+        }
+    }
+}
+
+} // namespace hs::ui

@@ -1,0 +1,73 @@
+#pragma once
+// The one model every analysis panel observes: the FeatureTable, the ReDeEP parameters and head
+// selection, the per-response scores they give, and the decision threshold. Panels change it
+// through its setters and redraw on its signals, so they never talk to each other directly.
+#include "core/analysis/feature_table.h"
+#include "core/analysis/redeep_combiner.h"
+#include "ui/sample_catalog.h"
+
+#include <QObject>
+#include <QString>
+
+#include <memory>
+#include <vector>
+
+namespace hs::ui {
+
+class AnalysisState : public QObject {
+    Q_OBJECT
+public:
+    explicit AnalysisState(QObject* parent = nullptr);
+
+    bool hasData() const { return table_ && table_->rows() > 0 && !scores_.ids.empty(); }
+    const analysis::FeatureTable& table() const { return *table_; }
+    std::shared_ptr<const analysis::FeatureTable> tableHandle() const { return table_; }
+    const SampleCatalog& catalog() const { return catalog_; }
+    const QString& sourceName() const { return sourceName_; }
+
+    const analysis::RedeepParams& params() const { return params_; }
+    const analysis::Selection& selection() const { return selection_; }
+    // Per response: ids, ReDeEP score (higher = more likely hallucinated), label.
+    const analysis::ResponseScores& scores() const { return scores_; }
+    // Index of a response id in scores(), or -1.
+    int indexOf(const QString& id) const;
+
+    double threshold() const { return threshold_; }
+    double minScore() const { return minScore_; }
+    double maxScore() const { return maxScore_; }
+    // Per response: true for the held-out half (split "test" when the data has splits, else a
+    // deterministic hash of the id), used to pick a threshold on one part and judge it on the other.
+    const std::vector<bool>& heldOut() const { return heldOut_; }
+
+    // Replaces the data; selects heads/layers with the current parameters and rescores.
+    void setTable(std::shared_ptr<const analysis::FeatureTable> table, SampleCatalog catalog,
+                  const QString& sourceName);
+    void updateCatalog(const SampleCatalog& catalog); // merges, keeps scores
+    // New parameters: reselects by AUC (ReDeEP's rule) and rescores.
+    void setParams(const analysis::RedeepParams& params);
+    // A hand-picked set of heads/layers: rescores at once with the current parameters.
+    void applySelection(const analysis::Selection& selection);
+    void setThreshold(double threshold);
+    void clear();
+
+Q_SIGNALS:
+    void tableChanged();      // new data (and therefore new scores)
+    void scoresChanged();     // selection or parameters changed the scores
+    void thresholdChanged(double threshold);
+    void failed(const QString& message); // a rescoring error, with its reason
+
+private:
+    void rescore();
+    void computeHeldOut();
+
+    std::shared_ptr<const analysis::FeatureTable> table_;
+    SampleCatalog catalog_;
+    QString sourceName_;
+    analysis::RedeepParams params_;
+    analysis::Selection selection_;
+    analysis::ResponseScores scores_;
+    std::vector<bool> heldOut_;
+    double threshold_ = 0.5, minScore_ = 0, maxScore_ = 1;
+};
+
+} // namespace hs::ui

@@ -1,0 +1,171 @@
+#include "ui/attention_panel.h"
+
+#include "ui/plot_widget.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QSet>
+#include <QToolTip>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+namespace hs::ui {
+
+AttentionPanel::AttentionPanel(QWidget* parent) : QWidget(parent)
+{
+    plot_ = new PlotWidget("attention", this);
+    plot_->setInteractions({});
+    plot_->xAxis->setLabel(tr("Prompt chunk / token bin"));
+    plot_->yAxis->setLabel(tr("Response token"));
+    plot_->yAxis->setRangeReversed(true); // first token at the top, like reading order
+    map_ = new QCPColorMap(plot_->xAxis, plot_->yAxis);
+    map_->setInterpolate(false);
+    map_->setGradient(QCPColorGradient::gpHot);
+    map_->setGradient(map_->gradient().inverted());
+    scale_ = new QCPColorScale(plot_);
+    scale_->axis()->setLabel(tr("Attention mass"));
+    plot_->plotLayout()->addElement(0, 1, scale_);
+    map_->setColorScale(scale_);
+    auto* margins = new QCPMarginGroup(plot_);
+    plot_->axisRect()->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
+    scale_->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
+    connect(plot_, &QCustomPlot::mouseMove, this, &AttentionPanel::showHover);
+
+    layerCombo_ = new QComboBox(this);
+    layerCombo_->setToolTip(tr("Layer of the copy head"));
+    headCombo_ = new QComboBox(this);
+    headCombo_->setToolTip(tr("Copy head (only heads captured during the run are listed)"));
+    fixedScale_ = new QCheckBox(tr("Fixed 0–1 scale"), this);
+    fixedScale_->setChecked(true);
+    fixedScale_->setToolTip(tr("Keep the colour scale fixed so colours compare across samples and heads"));
+    info_ = new QLabel(tr("Run detection, then pick a sample: its captured copy heads appear here."), this);
+    info_->setWordWrap(true);
+
+    connect(layerCombo_, &QComboBox::currentIndexChanged, this, [this] {
+        const int layer = layerCombo_->currentData().toInt();
+        headCombo_->blockSignals(true);
+        headCombo_->clear();
+        for (const detect::AttentionSummary& a : result_.attention)
+            if (a.layer == layer)
+                headCombo_->addItem(tr("head %1").arg(a.head), a.head);
+        headCombo_->blockSignals(false);
+        drawSelected();
+    });
+    connect(headCombo_, &QComboBox::currentIndexChanged, this, &AttentionPanel::drawSelected);
+    connect(fixedScale_, &QCheckBox::toggled, this, &AttentionPanel::drawSelected);
+
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(new QLabel(tr("Layer"), this));
+    bar->addWidget(layerCombo_);
+    bar->addWidget(new QLabel(tr("Head"), this));
+    bar->addWidget(headCombo_);
+    bar->addWidget(fixedScale_);
+    bar->addStretch(1);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addLayout(bar);
+    layout->addWidget(info_);
+    layout->addWidget(plot_, 1);
+}
+
+void AttentionPanel::showResult(const detect::SampleResult& result)
+{
+    const int keepLayer = layerCombo_->currentData().toInt();
+    const int keepHead = headCombo_->currentData().toInt();
+    result_ = result;
+    QList<int> layers;
+    for (const detect::AttentionSummary& a : result_.attention)
+        if (!layers.contains(a.layer))
+            layers << a.layer;
+    std::sort(layers.begin(), layers.end());
+    layerCombo_->blockSignals(true);
+    layerCombo_->clear();
+    for (int l : layers)
+        layerCombo_->addItem(QString::number(l), l);
+    layerCombo_->blockSignals(false);
+    if (layers.isEmpty()) {
+        headCombo_->clear();
+        info_->setText(tr("Sample %1 has no captured attention.").arg(QString::fromStdString(result_.sampleId)));
+        map_->data()->clear();
+        plot_->requestReplot();
+        return;
+    }
+    // Stay on the head the user was looking at when the new sample has it.
+    const int li = layerCombo_->findData(keepLayer);
+    layerCombo_->setCurrentIndex(li >= 0 ? li : 0);
+    Q_EMIT layerCombo_->currentIndexChanged(layerCombo_->currentIndex());
+    const int hi = headCombo_->findData(keepHead);
+    if (hi >= 0)
+        headCombo_->setCurrentIndex(hi);
+}
+
+void AttentionPanel::selectHead(int layer, int head)
+{
+    const int li = layerCombo_->findData(layer);
+    if (li < 0) {
+        info_->setText(tr("Head (%1, %2) was not captured for this sample.").arg(layer).arg(head));
+        return;
+    }
+    layerCombo_->setCurrentIndex(li);
+    const int hi = headCombo_->findData(head);
+    if (hi >= 0)
+        headCombo_->setCurrentIndex(hi);
+    else
+        info_->setText(tr("Head (%1, %2) was not captured for this sample.").arg(layer).arg(head));
+}
+
+void AttentionPanel::drawSelected()
+{
+    const int layer = layerCombo_->currentData().toInt(), head = headCombo_->currentData().toInt();
+    const detect::AttentionSummary* summary = nullptr;
+    for (const detect::AttentionSummary& a : result_.attention)
+        if (a.layer == layer && a.head == head)
+            summary = &a;
+    if (!summary || summary->rows <= 0 || summary->cols <= 0) {
+        map_->data()->clear();
+        plot_->requestReplot();
+        return;
+    }
+    QCPColorMapData* d = map_->data();
+    d->setSize(summary->cols, summary->rows);
+    d->setRange(QCPRange(0, summary->cols - 1), QCPRange(0, summary->rows - 1));
+    float peak = 0;
+    for (int r = 0; r < summary->rows; ++r)
+        for (int c = 0; c < summary->cols; ++c) {
+            const float v = summary->values[std::size_t(r) * summary->cols + c];
+            d->setCell(c, r, v);
+            peak = std::max(peak, v);
+        }
+    map_->setDataRange(fixedScale_->isChecked() ? QCPRange(0, 1) : QCPRange(0, peak > 0 ? peak : 1));
+    plot_->xAxis->setRange(-0.5, summary->cols - 0.5);
+    plot_->yAxis->setRange(-0.5, summary->rows - 0.5);
+    info_->setText(tr("Sample %1 · head (%2, %3) · %4 response rows × %5 prompt columns")
+                       .arg(QString::fromStdString(result_.sampleId)).arg(layer).arg(head)
+                       .arg(summary->rows).arg(summary->cols));
+    plot_->requestReplot();
+}
+
+void AttentionPanel::showHover(QMouseEvent* event)
+{
+    if (map_->data()->isEmpty())
+        return;
+    const int col = int(std::lround(plot_->xAxis->pixelToCoord(event->pos().x())));
+    const int row = int(std::lround(plot_->yAxis->pixelToCoord(event->pos().y())));
+    if (col < 0 || row < 0 || col >= map_->data()->keySize() || row >= map_->data()->valueSize()) {
+        QToolTip::hideText();
+        return;
+    }
+    const QString token = row < int(result_.responseTokens.size())
+        ? QString::fromStdString(result_.responseTokens[row].text).trimmed() : tr("row %1").arg(row);
+    const QString column = col < int(result_.promptChunkTexts.size())
+        ? QString::fromStdString(result_.promptChunkTexts[col]).left(120) : tr("prompt bin %1").arg(col);
+    QToolTip::showText(event->globalPosition().toPoint(),
+                       tr("token “%1” → %2\nattention %3").arg(token, column)
+                           .arg(map_->data()->cell(col, row), 0, 'f', 4), plot_);
+}
+
+} // namespace hs::ui

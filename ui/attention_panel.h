@@ -1,0 +1,48 @@
+#pragma once
+// The Attention panel: a heatmap of one copy head's attention for one sample — response units
+// (rows) × prompt chunks or prompt-token bins (columns) — with a colour scale, layer/head pickers
+// and the token or chunk under the cursor shown on hover. Reads SampleResult::attention.
+#include "ui/detection_types.h"
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QCPColorMap;
+class QCPColorScale;
+
+namespace hs::ui {
+
+class PlotWidget;
+
+class AttentionPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit AttentionPanel(QWidget* parent = nullptr);
+
+    PlotWidget* plot() const { return plot_; }
+    QCPColorMap* colorMap() const { return map_; }
+    QComboBox* headCombo() const { return headCombo_; }
+    QString currentSampleId() const { return QString::fromStdString(result_.sampleId); }
+
+public Q_SLOTS:
+    void showResult(const hs::detect::SampleResult& result);
+    // Picks this head when the current sample captured it; says so when it did not.
+    void selectHead(int layer, int head);
+
+private:
+    void drawSelected();
+    void showHover(QMouseEvent* event);
+
+    PlotWidget* plot_ = nullptr;
+    QCPColorMap* map_ = nullptr;
+    QCPColorScale* scale_ = nullptr;
+    QComboBox* layerCombo_ = nullptr;
+    QComboBox* headCombo_ = nullptr;
+    QCheckBox* fixedScale_ = nullptr;
+    QLabel* info_ = nullptr;
+    detect::SampleResult result_;
+};
+
+} // namespace hs::ui

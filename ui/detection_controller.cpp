@@ -1,0 +1,108 @@
+#include "ui/detection_controller.h"
+
+#include "ui/detection_worker.h"
+
+#include <QThread>
+
+namespace hs::ui {
+
+void registerDetectionMetaTypes()
+{
+    qRegisterMetaType<hs::detect::SampleResult>();
+    qRegisterMetaType<hs::detect::Progress>();
+    qRegisterMetaType<hs::detect::RunSummary>();
+    qRegisterMetaType<hs::detect::RunSettings>();
+    qRegisterMetaType<hs::ui::DetectionController::State>();
+}
+
+DetectionController::DetectionController(QObject* parent, DetectionRunnerFactory factory)
+    : QObject(parent), factory_(std::move(factory))
+{
+    registerDetectionMetaTypes();
+    thread_ = new QThread(this);
+    thread_->setObjectName("hs-detection");
+    worker_ = new DetectionWorker;
+    worker_->moveToThread(thread_);
+    connect(thread_, &QThread::finished, worker_, &QObject::deleteLater);
+
+    // Worker → controller: queued because the two live on different threads.
+    connect(worker_, &DetectionWorker::runStarted, this, &DetectionController::runStarted);
+    connect(worker_, &DetectionWorker::sampleDone, this, &DetectionController::sampleDone);
+    connect(worker_, &DetectionWorker::progress, this, [this](const detect::Progress& p) {
+        lastProgress_ = p;
+        Q_EMIT progress(p);
+    });
+    connect(worker_, &DetectionWorker::warning, this, &DetectionController::warning);
+    connect(worker_, &DetectionWorker::error, this, &DetectionController::error);
+    connect(worker_, &DetectionWorker::finished, this, &DetectionController::onWorkerFinished);
+    thread_->start();
+}
+
+DetectionController::~DetectionController()
+{
+    if (runner_)
+        runner_->cancel();
+    thread_->quit();
+    thread_->wait();
+}
+
+void DetectionController::start(const detect::RunSettings& settings)
+{
+    if (isBusy())
+        return;
+    settings_ = settings;
+    launch();
+}
+
+void DetectionController::launch()
+{
+    lastProgress_ = {};
+    runner_ = std::shared_ptr<DetectionRunner>(factory_(settings_));
+    setState(State::Running);
+    std::shared_ptr<DetectionRunner> runner = runner_;
+    QMetaObject::invokeMethod(worker_, [w = worker_, runner] { w->run(runner); }, Qt::QueuedConnection);
+}
+
+void DetectionController::pause()
+{
+    if (state_ != State::Running)
+        return;
+    setState(State::Pausing);
+    runner_->cancel();
+}
+
+void DetectionController::resume()
+{
+    if (state_ != State::Paused)
+        return;
+    launch();
+}
+
+void DetectionController::stop()
+{
+    if (state_ == State::Paused) { // nothing in flight: forget the paused run
+        setState(State::Idle);
+        return;
+    }
+    if (state_ != State::Running && state_ != State::Pausing)
+        return;
+    setState(State::Stopping);
+    runner_->cancel();
+}
+
+void DetectionController::onWorkerFinished(const detect::RunSummary& summary)
+{
+    runner_.reset();
+    setState(state_ == State::Pausing ? State::Paused : State::Idle);
+    Q_EMIT finished(summary);
+}
+
+void DetectionController::setState(State s)
+{
+    if (s == state_)
+        return;
+    state_ = s;
+    Q_EMIT stateChanged(s);
+}
+
+} // namespace hs::ui

@@ -1,0 +1,17 @@
+#pragma once
+// The engine's value types, registered with Qt so they can ride queued signals across threads.
+// Only plain structs cross the worker/GUI boundary: no QObjects, no tensors (STYLE.md, PlotJuggler).
+#include "core/detect/detector.h"
+#include "core/detect/sample_result.h"
+
+#include <QMetaType>
+
+Q_DECLARE_METATYPE(hs::detect::SampleResult)
+Q_DECLARE_METATYPE(hs::detect::Progress)
+Q_DECLARE_METATYPE(hs::detect::RunSummary)
+Q_DECLARE_METATYPE(hs::detect::RunSettings)
+
+namespace hs::ui {
+// Registers the types above; idempotent, call before the first queued connection.
+void registerDetectionMetaTypes();
+} // namespace hs::ui

@@ -1,0 +1,165 @@
+#include "ui/document_loader.h"
+
+#include "core/analysis/redeep_log.h"
+#include "core/data/dataset_reader.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <exception>
+
+namespace hs::ui {
+
+namespace {
+QString tr(const char* text) { return QCoreApplication::translate("DocumentLoader", text); }
+
+// Byte offset into UTF-8 `utf8` -> index into the QString (UTF-16) of the same text.
+int utf16Index(const QByteArray& utf8, int byteOffset)
+{
+    return QString::fromUtf8(utf8.left(qBound(0, byteOffset, int(utf8.size())))).size();
+}
+
+SampleInfo infoFromSample(const data::Sample& s)
+{
+    SampleInfo info;
+    info.id = QString::fromStdString(s.id);
+    info.sourceId = QString::fromStdString(s.sourceId);
+    info.taskType = QString::fromStdString(s.taskType);
+    info.split = QString::fromStdString(s.split);
+    info.prompt = QString::fromStdString(s.prompt);
+    const QByteArray bytes = QByteArray::fromStdString(s.response);
+    info.response = QString::fromUtf8(bytes);
+    for (const data::CharSpan& span : s.hallucinations)
+        info.hallucinations.append({utf16Index(bytes, span.start), utf16Index(bytes, span.end)});
+    return info;
+}
+
+// The log's own per-response fields (ReDeEP keeps the RAGTruth record next to the scores).
+// Offsets in the file count code points, which match QString indices outside rare astral text.
+SampleCatalog catalogFromLog(const QString& path)
+{
+    SampleCatalog catalog;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return catalog;
+    const QJsonArray records = QJsonDocument::fromJson(file.readAll()).array();
+    for (const QJsonValue& v : records) {
+        const QJsonObject o = v.toObject();
+        SampleInfo info;
+        info.id = o.value("id").toVariant().toString();
+        info.sourceId = o.value("source_id").toVariant().toString();
+        info.split = o.value("split").toString();
+        info.response = o.value("response").toString();
+        info.taskType = o.value("task_type").toString();
+        for (const QJsonValue& l : o.value("labels").toArray())
+            info.hallucinations.append({l.toObject().value("start").toInt(), l.toObject().value("end").toInt()});
+        if (!info.id.isEmpty())
+            catalog.insert(info.id, info);
+    }
+    return catalog;
+}
+
+// In the shared data layout (ragtruth/{redeep_official,redeep_format,faithjudge}) the dataset next
+// to a log adds task types and prompts, which the log lacks.
+void enrichFromCompanionDataset(const QString& logPath, LoadedDocument& doc)
+{
+    QDir root = QFileInfo(logPath).absoluteDir();
+    if (!root.cdUp() || !root.exists("redeep_format") || !root.exists("faithjudge"))
+        return;
+    try {
+        data::LoadReport report;
+        const std::vector<data::Sample> samples = data::loadDataset(root.absolutePath().toStdString(), {}, report);
+        for (const data::Sample& s : samples) {
+            const QString id = QString::fromStdString(s.id);
+            auto it = doc.catalog.find(id);
+            if (it == doc.catalog.end())
+                continue;
+            it->taskType = QString::fromStdString(s.taskType);
+            it->prompt = QString::fromStdString(s.prompt);
+        }
+    } catch (const std::exception&) {
+        // The log stands on its own; a companion that does not parse only costs the task types.
+    }
+}
+
+bool looksLikeFeatureLog(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray head = file.read(256 * 1024);
+    return head.contains("prompt_attention_score") || head.contains("parameter_knowledge_scores");
+}
+} // namespace
+
+DocumentKind classifyPath(const QString& path)
+{
+    const QFileInfo fi(path);
+    if (fi.isDir())
+        return QDir(path).exists("config.json") ? DocumentKind::ModelFolder : DocumentKind::Dataset;
+    const QString suffix = fi.suffix().toLower();
+    if (suffix == "hsession" || suffix == "sqlite" || suffix == "db")
+        return DocumentKind::Session;
+    if (suffix == "json" && looksLikeFeatureLog(path))
+        return DocumentKind::FeatureLog;
+    if (suffix == "json" || suffix == "jsonl")
+        return DocumentKind::Dataset;
+    return DocumentKind::Unknown;
+}
+
+QString describeKind(DocumentKind kind)
+{
+    switch (kind) {
+    case DocumentKind::FeatureLog: return tr("feature log");
+    case DocumentKind::Session: return tr("session");
+    case DocumentKind::Dataset: return tr("dataset");
+    case DocumentKind::ModelFolder: return tr("model folder");
+    default: return tr("unknown file");
+    }
+}
+
+LoadedDocument loadDocument(const QString& path)
+{
+    LoadedDocument doc;
+    doc.path = path;
+    doc.kind = classifyPath(path);
+    try {
+        switch (doc.kind) {
+        case DocumentKind::FeatureLog: {
+            auto table = std::make_shared<analysis::FeatureTable>(analysis::loadRedeepLog(path.toStdString()));
+            if (table->rows() == 0)
+                throw std::runtime_error("the log holds no scored rows");
+            doc.table = table;
+            doc.catalog = catalogFromLog(path);
+            enrichFromCompanionDataset(path, doc);
+            break;
+        }
+        case DocumentKind::Dataset: {
+            data::LoadReport report;
+            const std::vector<data::Sample> samples = data::loadDataset(path.toStdString(), {}, report);
+            for (const data::Sample& s : samples)
+                doc.catalog.insert(QString::fromStdString(s.id), infoFromSample(s));
+            for (const std::string& w : report.warnings)
+                doc.warnings << QString::fromStdString(w);
+            break;
+        }
+        case DocumentKind::Session:
+            doc.error = tr("Sessions cannot be opened by this build yet: %1").arg(path);
+            break;
+        case DocumentKind::ModelFolder:
+            break;
+        default:
+            doc.error = tr("Not a dataset, model folder, session or feature log: %1").arg(path);
+        }
+    } catch (const std::exception& e) {
+        doc.error = tr("Could not open %1: %2").arg(path, QString::fromStdString(e.what()));
+    }
+    return doc;
+}
+
+} // namespace hs::ui

@@ -1,0 +1,443 @@
+#include "ui/main_window.h"
+
+#include "ui/analysis_state.h"
+#include "ui/attention_panel.h"
+#include "ui/detection_controller.h"
+#include "ui/heads_panel.h"
+#include "ui/live_panel.h"
+#include "ui/log_panel.h"
+#include "ui/recent_files.h"
+#include "ui/report_writer.h"
+#include "ui/run_collector.h"
+#include "ui/run_panel.h"
+#include "ui/samples_panel.h"
+#include "ui/threshold_panel.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QtConcurrent/QtConcurrentRun>
+
+// Resources compiled into a static library must be registered by hand (outside any namespace).
+static void initUiResources() { Q_INIT_RESOURCE(halluscope); }
+
+namespace hs::ui {
+
+namespace {
+constexpr int kLayoutVersion = 1; // bump when the set of docks changes, to drop stale layouts
+}
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
+{
+    initUiResources();
+    setObjectName("MainWindow");
+    setWindowIcon(QIcon(":/ui/icons/halluscope.svg"));
+    setAcceptDrops(true);
+    setDockNestingEnabled(true);
+    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowNestedDocks | QMainWindow::AllowTabbedDocks);
+    resize(1400, 900);
+
+    analysis_ = new AnalysisState(this);
+    controller_ = new DetectionController(this);
+    collector_ = new RunCollector(analysis_, this);
+
+    createPanels();
+    createMenus();
+    connectDetection();
+
+    statusSummary_ = new QLabel(this);
+    statusBar()->addPermanentWidget(statusSummary_);
+    connect(analysis_, &AnalysisState::scoresChanged, this, &MainWindow::updateTitleAndStatus);
+    connect(analysis_, &AnalysisState::thresholdChanged, this, &MainWindow::updateTitleAndStatus);
+    connect(analysis_, &AnalysisState::failed, logPanel_, &LogPanel::addError);
+    updateTitleAndStatus();
+    restoreLayout();
+    statusBar()->showMessage(tr("Open a feature log, dataset, model folder or session — or drop it here"), 8000);
+}
+
+MainWindow::~MainWindow() = default;
+
+QDockWidget* MainWindow::addPanel(QWidget* panel, const QString& title, const QString& objectName,
+                                  Qt::DockWidgetArea area, const QKeySequence& shortcut)
+{
+    auto* dock = new QDockWidget(title, this);
+    dock->setObjectName(objectName); // saveState() keys docks by object name
+    dock->setWidget(panel);
+    addDockWidget(area, dock);
+    QAction* toggle = dock->toggleViewAction();
+    toggle->setShortcut(shortcut);
+    toggle->setStatusTip(tr("Show or hide the %1 panel").arg(title));
+    return dock;
+}
+
+void MainWindow::createPanels()
+{
+    runPanel_ = new RunPanel(controller_, this);
+    samplesPanel_ = new SamplesPanel(analysis_, this);
+    thresholdPanel_ = new ThresholdPanel(analysis_, this);
+    headsPanel_ = new HeadsPanel(analysis_, this);
+    livePanel_ = new LivePanel(this);
+    attentionPanel_ = new AttentionPanel(this);
+    logPanel_ = new LogPanel(this);
+
+    // No central widget: every panel is a dock, so users can arrange all of them.
+    auto* placeholder = new QWidget(this);
+    placeholder->setMaximumSize(0, 0);
+    setCentralWidget(placeholder);
+
+    QDockWidget* run = addPanel(runPanel_, tr("Run"), "dock.run", Qt::LeftDockWidgetArea, QKeySequence("Alt+1"));
+    QDockWidget* samples = addPanel(samplesPanel_, tr("Samples"), "dock.samples", Qt::LeftDockWidgetArea, QKeySequence("Alt+2"));
+    QDockWidget* threshold = addPanel(thresholdPanel_, tr("Threshold"), "dock.threshold", Qt::RightDockWidgetArea, QKeySequence("Alt+3"));
+    QDockWidget* heads = addPanel(headsPanel_, tr("Heads"), "dock.heads", Qt::RightDockWidgetArea, QKeySequence("Alt+4"));
+    QDockWidget* live = addPanel(livePanel_, tr("Live"), "dock.live", Qt::RightDockWidgetArea, QKeySequence("Alt+5"));
+    QDockWidget* attention = addPanel(attentionPanel_, tr("Attention"), "dock.attention", Qt::RightDockWidgetArea, QKeySequence("Alt+6"));
+    QDockWidget* log = addPanel(logPanel_, tr("Log"), "dock.log", Qt::LeftDockWidgetArea, QKeySequence("Alt+7"));
+
+    splitDockWidget(run, samples, Qt::Vertical);
+    tabifyDockWidget(samples, log);
+    samples->raise();
+    splitDockWidget(threshold, live, Qt::Vertical);
+    tabifyDockWidget(threshold, heads);
+    tabifyDockWidget(live, attention);
+    threshold->raise();
+    live->raise();
+    resizeDocks({run, threshold}, {480, 920}, Qt::Horizontal);
+    resizeDocks({run, samples}, {330, 570}, Qt::Vertical);
+    resizeDocks({threshold, live}, {560, 340}, Qt::Vertical);
+
+    connect(samplesPanel_, &SamplesPanel::sampleActivated, this, &MainWindow::showSample);
+    connect(headsPanel_, &HeadsPanel::headActivated, attentionPanel_, &AttentionPanel::selectHead);
+}
+
+void MainWindow::createMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    auto addOpen = [&](const QString& text, DocumentKind kind, const QKeySequence& key, const QString& tip) {
+        QAction* a = file->addAction(text, this, [this, kind] { openWithDialog(kind); });
+        a->setShortcut(key);
+        a->setStatusTip(tip);
+    };
+    addOpen(tr("Open &Dataset…"), DocumentKind::Dataset, QKeySequence::Open,
+            tr("A RAGTruth folder or file, a Dolly file or the demo dataset"));
+    addOpen(tr("Open &Model Folder…"), DocumentKind::ModelFolder, QKeySequence("Ctrl+Shift+M"),
+            tr("A folder with config.json, *.safetensors and tokenizer.json"));
+    addOpen(tr("Open &Session…"), DocumentKind::Session, QKeySequence("Ctrl+Shift+O"),
+            tr("A saved HalluScope session: results, and an unfinished run to resume"));
+    addOpen(tr("Open &Feature Log…"), DocumentKind::FeatureLog, QKeySequence("Ctrl+L"),
+            tr("A published ReDeEP feature log (*.json): analyse without a model"));
+    QMenu* recentMenu = file->addMenu(tr("Open &Recent"));
+    recent_ = new RecentFiles(recentMenu, this);
+    connect(recent_, &RecentFiles::openRequested, this, &MainWindow::openPath);
+    file->addSeparator();
+    file->addAction(tr("Save Session &As…"), QKeySequence::SaveAs, this, &MainWindow::saveSessionAs)
+        ->setStatusTip(tr("Copy the current session file to a new place"));
+    file->addAction(tr("&Export Report…"), QKeySequence("Ctrl+E"), this, &MainWindow::exportReportWithDialog)
+        ->setStatusTip(tr("HTML or PDF report with settings, metrics, plots and head ranking"));
+    file->addAction(tr("Export &Scores…"), QKeySequence("Ctrl+Shift+E"), this, &MainWindow::exportScoresWithDialog)
+        ->setStatusTip(tr("Per-sample scores as CSV or JSON"));
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu* run = menuBar()->addMenu(tr("&Run"));
+    run->addActions(runPanel_->actions());
+
+    QMenu* analysisMenu = menuBar()->addMenu(tr("&Analysis"));
+    analysisMenu->addActions(thresholdPanel_->actions());
+    analysisMenu->addActions(headsPanel_->actions());
+
+    viewMenu_ = menuBar()->addMenu(tr("&View"));
+    for (QDockWidget* dock : findChildren<QDockWidget*>())
+        viewMenu_->addAction(dock->toggleViewAction());
+    viewMenu_->addSeparator();
+    viewMenu_->addAction(tr("&Reset Layout"), this, [this] {
+        QSettings().remove("mainWindow");
+        QMessageBox::information(this, tr("Layout"), tr("The default layout is used at the next start."));
+    });
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About HalluScope"), this, [this] {
+        QMessageBox::about(this, tr("About HalluScope"),
+            tr("<b>HalluScope %1</b><p>Detects hallucinations in retrieval-augmented generation with "
+               "ReDeEP's external-context and parametric-knowledge scores.</p>")
+                .arg(QApplication::applicationVersion()));
+    });
+}
+
+void MainWindow::connectDetection()
+{
+    connect(controller_, &DetectionController::warning, logPanel_, &LogPanel::addWarning);
+    connect(controller_, &DetectionController::error, logPanel_, &LogPanel::addError);
+    connect(controller_, &DetectionController::error, this, [this](const QString& m) {
+        statusBar()->showMessage(tr("Detection failed: %1").arg(m), 10000);
+    });
+    connect(controller_, &DetectionController::runStarted, collector_, &RunCollector::begin);
+    connect(controller_, &DetectionController::sampleDone, collector_, &RunCollector::add);
+    connect(controller_, &DetectionController::sampleDone, livePanel_, &LivePanel::showStreaming);
+    connect(controller_, &DetectionController::sampleDone, attentionPanel_, &AttentionPanel::showResult);
+    connect(collector_, &RunCollector::runningAucChanged, livePanel_, &LivePanel::addRunningAuc);
+    connect(controller_, &DetectionController::finished, collector_, &RunCollector::end);
+    connect(controller_, &DetectionController::finished, this, [this](const detect::RunSummary& s) {
+        sessionPath_ = QString::fromStdString(controller_->settings().sessionPath);
+        logPanel_->addInfo(tr("Run %1: %2 scored, %3 resumed, %4 skipped in %5 s")
+                               .arg(s.cancelled ? tr("stopped") : tr("finished"))
+                               .arg(s.processed).arg(s.resumedSkipped).arg(s.invalidSkipped)
+                               .arg(s.seconds, 0, 'f', 1));
+    });
+}
+
+void MainWindow::openWithDialog(DocumentKind kind)
+{
+    QSettings settings;
+    const QString dir = settings.value("lastOpenDir").toString();
+    QString path;
+    switch (kind) {
+    case DocumentKind::ModelFolder:
+        path = QFileDialog::getExistingDirectory(this, tr("Open model folder"), dir);
+        break;
+    case DocumentKind::Session:
+        path = QFileDialog::getOpenFileName(this, tr("Open session"), dir,
+                                            tr("Sessions (*.hsession *.sqlite *.db);;All files (*)"));
+        break;
+    case DocumentKind::FeatureLog:
+        path = QFileDialog::getOpenFileName(this, tr("Open ReDeEP feature log"), dir,
+                                            tr("Feature logs (*.json);;All files (*)"));
+        break;
+    default:
+        path = QFileDialog::getOpenFileName(this, tr("Open dataset"), dir,
+                                            tr("Datasets (*.jsonl *.json);;All files (*)"));
+        break;
+    }
+    if (path.isEmpty())
+        return;
+    settings.setValue("lastOpenDir", QFileInfo(path).absolutePath());
+    openPath(path);
+}
+
+void MainWindow::openPath(const QString& path)
+{
+    const DocumentKind kind = classifyPath(path);
+    recent_->add(path);
+    if (kind == DocumentKind::ModelFolder) { // nothing to parse: the worker loads it when the run starts
+        runPanel_->setModelDir(path);
+        logPanel_->addInfo(tr("Model folder: %1").arg(path));
+        Q_EMIT documentLoaded(path);
+        return;
+    }
+    ++pendingLoads_;
+    statusBar()->showMessage(tr("Loading %1…").arg(QFileInfo(path).fileName()));
+    QApplication::setOverrideCursor(Qt::BusyCursor);
+    auto* watcher = new QFutureWatcher<LoadedDocument>(this);
+    connect(watcher, &QFutureWatcher<LoadedDocument>::finished, this, [this, watcher] {
+        QApplication::restoreOverrideCursor();
+        --pendingLoads_;
+        applyDocument(watcher->result());
+        watcher->deleteLater();
+    });
+    watcher->setFuture(QtConcurrent::run(&loadDocument, path));
+}
+
+void MainWindow::applyDocument(const LoadedDocument& doc)
+{
+    for (const QString& w : doc.warnings)
+        logPanel_->addWarning(w);
+    if (!doc.ok()) {
+        logPanel_->addError(doc.error);
+        statusBar()->showMessage(tr("Could not open %1").arg(doc.path), 10000);
+        if (!property("quietErrors").toBool()) // tests and --screenshot set this
+            QMessageBox::warning(this, tr("Could not open"), doc.error);
+        Q_EMIT loadFailed(doc.path, doc.error);
+        return;
+    }
+    switch (doc.kind) {
+    case DocumentKind::FeatureLog:
+    case DocumentKind::Session:
+        if (doc.kind == DocumentKind::Session) {
+            sessionPath_ = doc.path;
+            runPanel_->setSessionPath(doc.path);
+        }
+        analysis_->setTable(doc.table, doc.catalog, QFileInfo(doc.path).fileName());
+        if (livePanel_->currentSampleId().isEmpty() && !samplesPanel_->visibleIds().isEmpty())
+            showSample(samplesPanel_->visibleIds().first()); // the most suspicious response, as a start
+        logPanel_->addInfo(tr("Loaded %1: %2 responses, %3 rows, %4 ECS heads, %5 PKS layers")
+                               .arg(doc.path).arg(doc.table->responseIds.size()).arg(doc.table->rows())
+                               .arg(doc.table->numEcs()).arg(doc.table->numPks()));
+        break;
+    case DocumentKind::Dataset:
+        runPanel_->setDatasetPath(doc.path);
+        analysis_->updateCatalog(doc.catalog);
+        logPanel_->addInfo(tr("Dataset %1: %2 samples").arg(doc.path).arg(doc.catalog.size()));
+        break;
+    default:
+        break;
+    }
+    statusBar()->showMessage(tr("Opened %1").arg(QFileInfo(doc.path).fileName()), 5000);
+    Q_EMIT documentLoaded(doc.path);
+}
+
+void MainWindow::showSample(const QString& id)
+{
+    const SampleInfo info = analysis_->catalog().value(id);
+    const int index = analysis_->indexOf(id);
+    const double score = index >= 0 ? analysis_->scores().score[index] : qQNaN();
+    if (const detect::SampleResult* result = collector_->result(id)) {
+        livePanel_->showResult(*result, info);
+        attentionPanel_->showResult(*result);
+    } else {
+        livePanel_->showSampleInfo(info, score, analysis_->threshold());
+    }
+    for (QDockWidget* dock : findChildren<QDockWidget*>())
+        if (dock->widget() == livePanel_) {
+            dock->show();
+            dock->raise();
+        }
+}
+
+void MainWindow::saveSessionAs()
+{
+    if (sessionPath_.isEmpty() || !QFileInfo::exists(sessionPath_)) {
+        QMessageBox::information(this, tr("Save session"),
+            tr("There is no session file yet: sessions are written by detection runs "
+               "(set the session path in the Run panel)."));
+        return;
+    }
+    if (controller_->isBusy()) {
+        QMessageBox::information(this, tr("Save session"), tr("Pause or stop the run first."));
+        return;
+    }
+    const QString target = QFileDialog::getSaveFileName(this, tr("Save session as"), sessionPath_,
+                                                        tr("Sessions (*.hsession *.sqlite)"));
+    if (target.isEmpty() || target == sessionPath_)
+        return;
+    QFile::remove(target);
+    if (!QFile::copy(sessionPath_, target)) {
+        QMessageBox::warning(this, tr("Save session"), tr("Could not write %1").arg(target));
+        return;
+    }
+    sessionPath_ = target;
+    runPanel_->setSessionPath(target);
+    recent_->add(target);
+}
+
+bool MainWindow::exportReport(const QString& path, QString* error)
+{
+    ReportWriter writer(*analysis_, *thresholdPanel_, *headsPanel_, runPanel_->currentSettings());
+    return writer.write(path, error);
+}
+
+void MainWindow::exportReportWithDialog()
+{
+    if (!analysis_->hasData()) {
+        QMessageBox::information(this, tr("Export report"), tr("Open a feature log or session, or run detection first."));
+        return;
+    }
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export report"), "halluscope-report.html",
+                                                      tr("HTML report (*.html);;PDF report (*.pdf)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!exportReport(path, &error))
+        QMessageBox::warning(this, tr("Export report"), error);
+    else
+        statusBar()->showMessage(tr("Report written to %1").arg(path), 8000);
+}
+
+void MainWindow::exportScoresWithDialog()
+{
+    if (!analysis_->hasData())
+        return;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export scores"), "halluscope-scores.csv",
+                                                      tr("CSV (*.csv);;JSON (*.json)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!exportReport(path, &error))
+        QMessageBox::warning(this, tr("Export scores"), error);
+}
+
+bool MainWindow::saveScreenshot(const QString& path)
+{
+    return grab().save(path, "PNG");
+}
+
+void MainWindow::updateTitleAndStatus()
+{
+    const QString source = analysis_->sourceName();
+    setWindowTitle(source.isEmpty() ? tr("HalluScope") : tr("%1 — HalluScope").arg(source));
+    if (!analysis_->hasData()) {
+        statusSummary_->setText(tr("No data"));
+        return;
+    }
+    statusSummary_->setText(tr("%1 responses · threshold %2")
+                                .arg(analysis_->scores().ids.size())
+                                .arg(analysis_->threshold(), 0, 'g', 4));
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    for (const QUrl& url : event->mimeData()->urls())
+        if (url.isLocalFile())
+            openPath(url.toLocalFile());
+    event->acceptProposedAction();
+}
+
+void MainWindow::restoreLayout()
+{
+    QSettings s;
+    s.beginGroup("mainWindow");
+    if (s.value("version").toInt() == kLayoutVersion) {
+        restoreGeometry(s.value("geometry").toByteArray());
+        restoreState(s.value("state").toByteArray(), kLayoutVersion);
+        for (QSplitter* splitter : findChildren<QSplitter*>())
+            if (!splitter->objectName().isEmpty())
+                splitter->restoreState(s.value("splitter/" + splitter->objectName()).toByteArray());
+    }
+    s.endGroup();
+}
+
+void MainWindow::saveLayout()
+{
+    QSettings s;
+    s.beginGroup("mainWindow");
+    s.setValue("version", kLayoutVersion);
+    s.setValue("geometry", saveGeometry());
+    s.setValue("state", saveState(kLayoutVersion));
+    for (QSplitter* splitter : findChildren<QSplitter*>())
+        if (!splitter->objectName().isEmpty())
+            s.setValue("splitter/" + splitter->objectName(), splitter->saveState());
+    s.endGroup();
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (controller_->isBusy()) {
+        const auto answer = QMessageBox::question(this, tr("Quit"),
+            tr("Detection is running. Stop it and quit? Finished samples are kept in the session."));
+        if (answer != QMessageBox::Yes) {
+            event->ignore();
+            return;
+        }
+        controller_->stop();
+    }
+    saveLayout();
+    runPanel_->saveSettings();
+    event->accept();
+}
+
+} // namespace hs::ui

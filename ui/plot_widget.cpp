@@ -1,0 +1,131 @@
+#include "ui/plot_widget.h"
+
+#include <QBuffer>
+#include <QContextMenuEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMenu>
+#include <QMessageBox>
+#include <QSvgGenerator>
+#include <QTimer>
+
+namespace hs::ui {
+
+namespace {
+constexpr int kReplotIntervalMs = 40; // 25 Hz
+constexpr const char* kMarkerLayer = "markers";
+}
+
+PlotWidget::PlotWidget(const QString& exportBaseName, QWidget* parent)
+    : QCustomPlot(parent), exportBaseName_(exportBaseName)
+{
+    setMinimumSize(220, 160);
+    setNoAntialiasingOnDrag(true);
+    setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    setToolTip(tr("Drag to pan, wheel to zoom, double-click to reset; right-click to export"));
+    replotTimer_ = new QTimer(this);
+    replotTimer_->setInterval(kReplotIntervalMs);
+    connect(replotTimer_, &QTimer::timeout, this, [this] {
+        if (!dirty_) {
+            replotTimer_->stop(); // idle plots cost nothing
+            return;
+        }
+        dirty_ = false;
+        replot(QCustomPlot::rpQueuedRefresh);
+    });
+    connect(this, &QCustomPlot::mouseDoubleClick, this, [this](QMouseEvent*) {
+        rescaleAxes();
+        requestReplot();
+    });
+}
+
+void PlotWidget::requestReplot()
+{
+    dirty_ = true;
+    if (!replotTimer_->isActive())
+        replotTimer_->start();
+}
+
+void PlotWidget::replotLayer(const QString& layerName)
+{
+    if (QCPLayer* l = layer(layerName))
+        l->replot();
+}
+
+QCPLayer* PlotWidget::markerLayer()
+{
+    if (QCPLayer* l = layer(kMarkerLayer))
+        return l;
+    addLayer(kMarkerLayer, layer("main"), QCustomPlot::limAbove);
+    QCPLayer* l = layer(kMarkerLayer);
+    l->setMode(QCPLayer::lmBuffered); // a moving marker repaints only its own buffer
+    return l;
+}
+
+void PlotWidget::contextMenuEvent(QContextMenuEvent* event)
+{
+    QMenu menu(this);
+    menu.addAction(tr("Export plot…"), this, &PlotWidget::exportWithDialog);
+    menu.addAction(tr("Reset view"), this, [this] {
+        rescaleAxes();
+        requestReplot();
+    });
+    menu.exec(event->globalPos());
+}
+
+void PlotWidget::exportWithDialog()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export plot"), exportBaseName_ + ".png",
+        tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!exportTo(path, &error))
+        QMessageBox::warning(this, tr("Export failed"), error);
+}
+
+bool PlotWidget::exportTo(const QString& path, QString* error, int width, int height)
+{
+    const int w = width > 0 ? width : qMax(this->width(), 640);
+    const int h = height > 0 ? height : qMax(this->height(), 420);
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    bool ok = false;
+    if (suffix == "png")
+        ok = savePng(path, w, h, 2.0); // 2x so it stays sharp on high-DPI screens and in print
+    else if (suffix == "pdf")
+        ok = savePdf(path, w, h);
+    else if (suffix == "svg")
+        ok = exportSvg(path, w, h);
+    else if (error)
+        *error = tr("Unknown format '%1': use .png, .svg or .pdf").arg(suffix);
+    if (!ok && error && error->isEmpty())
+        *error = tr("Could not write %1").arg(path);
+    return ok;
+}
+
+bool PlotWidget::exportSvg(const QString& path, int width, int height)
+{
+    QSvgGenerator generator;
+    generator.setFileName(path);
+    generator.setSize(QSize(width, height));
+    generator.setViewBox(QRect(0, 0, width, height));
+    generator.setTitle(exportBaseName_);
+    QCPPainter painter;
+    if (!painter.begin(&generator))
+        return false;
+    toPainter(&painter, width, height);
+    painter.end();
+    return QFileInfo::exists(path);
+}
+
+QByteArray PlotWidget::toPngBytes(int width, int height)
+{
+    QPixmap pixmap = toPixmap(width, height, 1.0);
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    pixmap.save(&buffer, "PNG");
+    return bytes;
+}
+
+} // namespace hs::ui

@@ -1,0 +1,44 @@
+#pragma once
+// A QCustomPlot with the things every HalluScope plot shares: a context menu that exports the plot
+// as PNG, SVG or PDF, high-DPI aware rendering, and a replot that is coalesced to a timer so that
+// bursts of data updates cost one paint (the 25 Hz rule of DESIGN.md §4).
+#include "ui/qcustomplot_include.h"
+
+#include <QString>
+
+class QTimer;
+
+namespace hs::ui {
+
+class PlotWidget : public QCustomPlot {
+    Q_OBJECT
+public:
+    explicit PlotWidget(const QString& exportBaseName, QWidget* parent = nullptr);
+
+    // Marks the plot dirty; the next 25 Hz tick replots it once. Never replots synchronously.
+    void requestReplot();
+    // Repaints only `layer` (e.g. a moving marker) without re-rendering the data layers.
+    void replotLayer(const QString& layerName);
+
+    // Writes the plot to `path`; the format follows the suffix (.png, .svg, .pdf). Returns false
+    // with a reason in `error` when the file cannot be written.
+    bool exportTo(const QString& path, QString* error = nullptr, int width = 0, int height = 0);
+    // The plot rendered to a PNG in memory (for reports).
+    QByteArray toPngBytes(int width, int height);
+
+    // Gives a layer above "main" for moving markers, creating it on first use.
+    QCPLayer* markerLayer();
+
+protected:
+    void contextMenuEvent(QContextMenuEvent* event) override;
+
+private:
+    void exportWithDialog();
+    bool exportSvg(const QString& path, int width, int height);
+
+    QString exportBaseName_;
+    QTimer* replotTimer_ = nullptr;
+    bool dirty_ = false;
+};
+
+} // namespace hs::ui

@@ -1,0 +1,44 @@
+#pragma once
+// Reports of the current analysis: a self-contained HTML file (plots embedded as base64 PNG, and
+// the numbers again as a JSON block that tools can read back), the same as PDF, and per-sample /
+// per-row scores as CSV or JSON. Works on the GUI thread from what the panels already hold.
+#include "core/detect/detector.h"
+
+#include <QJsonObject>
+#include <QMap>
+#include <QString>
+
+namespace hs::ui {
+
+class AnalysisState;
+class HeadsPanel;
+class ThresholdPanel;
+
+class ReportWriter {
+public:
+    ReportWriter(const AnalysisState& analysis, ThresholdPanel& threshold, HeadsPanel& heads,
+                 detect::RunSettings settings);
+
+    // Format by suffix: .html/.htm, .pdf, .csv, .json. False with a reason when it fails.
+    bool write(const QString& path, QString* error = nullptr);
+
+    // The numbers the report shows (also embedded in the HTML as JSON).
+    QJsonObject summary();
+    // The HTML; images are `data:` URIs, or `name.png` resource names when `forPdf`.
+    QString html(bool forPdf, QMap<QString, QByteArray>* images);
+
+private:
+    bool writeHtml(const QString& path, QString* error);
+    bool writePdf(const QString& path, QString* error);
+    bool writeCsv(const QString& path, QString* error);
+    bool writeJson(const QString& path, QString* error);
+    QJsonObject metricsObject();
+
+    const AnalysisState& analysis_;
+    ThresholdPanel& threshold_;
+    HeadsPanel& heads_;
+    detect::RunSettings settings_;
+    QJsonObject metricsCache_;
+};
+
+} // namespace hs::ui

@@ -1,0 +1,122 @@
+#include "ui/run_collector.h"
+
+#include "ui/analysis_state.h"
+#include "ui/detection_controller.h"
+
+#include "core/analysis/metrics.h"
+
+#include <QTimer>
+
+namespace hs::ui {
+
+namespace {
+constexpr int kPushIntervalMs = 1000;
+}
+
+RunCollector::RunCollector(AnalysisState* analysis, QObject* parent)
+    : QObject(parent), analysis_(analysis), table_(std::make_shared<analysis::FeatureTable>())
+{
+    pushTimer_ = new QTimer(this);
+    pushTimer_->setInterval(kPushIntervalMs);
+    connect(pushTimer_, &QTimer::timeout, this, &RunCollector::flush);
+}
+
+const detect::SampleResult* RunCollector::result(const QString& id) const
+{
+    const auto it = results_.constFind(id);
+    return it == results_.constEnd() ? nullptr : &it.value();
+}
+
+void RunCollector::begin(int, int)
+{
+    if (auto* controller = qobject_cast<DetectionController*>(sender()))
+        settings_ = controller->settings();
+    // A resumed run continues the table it had; a new one starts empty.
+    if (count() == 0)
+        table_ = std::make_shared<analysis::FeatureTable>();
+    pushTimer_->start();
+}
+
+void RunCollector::add(const detect::SampleResult& r)
+{
+    const QString id = QString::fromStdString(r.sampleId);
+    if (results_.contains(id))
+        return; // a resumed run never reports a sample twice, but be safe
+    results_.insert(id, r);
+    order_.push_back(id);
+    appendRows(r);
+
+    SampleInfo info = analysis_->catalog().value(id);
+    info.id = id;
+    info.sourceId = QString::fromStdString(r.sourceId);
+    info.taskType = QString::fromStdString(r.taskType);
+    info.tokenCount = static_cast<int>(r.responseTokens.size());
+    if (info.response.isEmpty()) {
+        QByteArray text;
+        for (const detect::TokenInfo& t : r.responseTokens)
+            text += QByteArray::fromStdString(t.text);
+        info.response = QString::fromUtf8(text);
+    }
+    catalog_.insert(id, info);
+    dirty_ = true;
+}
+
+void RunCollector::appendRows(const detect::SampleResult& r)
+{
+    analysis::FeatureTable& t = *table_;
+    if (t.ecsNames.empty() && !r.units.empty()) {
+        const std::size_t nE = r.units.front().ecs.size(), nP = r.units.front().pks.size();
+        for (std::size_t k = 0; k < nE; ++k)
+            t.ecsNames.push_back(k < settings_.copyHeads.size()
+                ? "(" + std::to_string(settings_.copyHeads[k].first) + ", " + std::to_string(settings_.copyHeads[k].second) + ")"
+                : (k < r.attention.size()
+                    ? "(" + std::to_string(r.attention[k].layer) + ", " + std::to_string(r.attention[k].head) + ")"
+                    : "ecs_" + std::to_string(k)));
+        for (std::size_t k = 0; k < nP; ++k)
+            t.pksNames.push_back("layer_" + std::to_string(k < settings_.layers.size() ? settings_.layers[k] : int(k)));
+    }
+    const int response = static_cast<int>(t.responseIds.size());
+    t.responseIds.push_back(r.sampleId);
+    t.responseLabels.push_back(r.responseLabel);
+    for (const detect::ScoredUnit& u : r.units) {
+        if (u.ecs.size() != t.numEcs() || u.pks.size() != t.numPks())
+            continue; // a malformed unit would shift every later row
+        t.rowResponse.push_back(response);
+        t.rowLabel.push_back(u.label);
+        t.ecs.insert(t.ecs.end(), u.ecs.begin(), u.ecs.end());
+        t.pks.insert(t.pks.end(), u.pks.begin(), u.pks.end());
+        t.rowTokenBegin.push_back(u.tokenBegin);
+        t.rowTokenEnd.push_back(u.tokenEnd);
+    }
+}
+
+bool RunCollector::hasBothClasses() const
+{
+    bool pos = false, neg = false;
+    for (int l : table_->rowLabel)
+        (l ? pos : neg) = true;
+    return pos && neg;
+}
+
+void RunCollector::flush()
+{
+    if (!dirty_ || !hasBothClasses())
+        return; // ranking features needs both classes
+    dirty_ = false;
+    // AnalysisState keeps its own immutable copy; we keep appending to ours.
+    analysis_->setTable(std::make_shared<const analysis::FeatureTable>(*table_), catalog_, tr("live run"));
+    const auto& s = analysis_->scores();
+    bool pos = false, neg = false;
+    for (int l : s.label)
+        (l ? pos : neg) = true;
+    if (pos && neg)
+        Q_EMIT runningAucChanged(count(), analysis::rocAucFast(s.score, s.label));
+}
+
+void RunCollector::end()
+{
+    pushTimer_->stop();
+    flush();
+}
+
+} // namespace hs::ui

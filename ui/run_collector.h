@@ -1,0 +1,55 @@
+#pragma once
+// Gathers the SampleResults of a live run into a FeatureTable and hands it to AnalysisState at
+// most once a second (rescoring per sample would make the GUI thread do analysis per event).
+// Keeps every result so that a finished sample can be reopened in the Live and Attention panels.
+#include "ui/detection_types.h"
+#include "ui/sample_catalog.h"
+
+#include "core/analysis/feature_table.h"
+
+#include <QHash>
+#include <QObject>
+
+#include <memory>
+
+class QTimer;
+
+namespace hs::ui {
+
+class AnalysisState;
+
+class RunCollector : public QObject {
+    Q_OBJECT
+public:
+    explicit RunCollector(AnalysisState* analysis, QObject* parent = nullptr);
+
+    // The result for a response id, or nullptr when this run did not produce it.
+    const detect::SampleResult* result(const QString& id) const;
+    int count() const { return static_cast<int>(order_.size()); }
+    const analysis::FeatureTable& table() const { return *table_; }
+
+public Q_SLOTS:
+    void begin(int total, int alreadyDone);
+    void add(const hs::detect::SampleResult& result);
+    void end();           // pushes what is pending at once
+    void flush();
+
+Q_SIGNALS:
+    // Response-level ROC AUC of the current scores after `samples` results (for the Live trace).
+    void runningAucChanged(int samples, double auc);
+
+private:
+    void appendRows(const detect::SampleResult& r);
+    bool hasBothClasses() const;
+
+    AnalysisState* analysis_;
+    QTimer* pushTimer_ = nullptr;
+    std::shared_ptr<analysis::FeatureTable> table_;
+    QHash<QString, detect::SampleResult> results_;
+    std::vector<QString> order_;
+    SampleCatalog catalog_;
+    detect::RunSettings settings_;
+    bool dirty_ = false;
+};
+
+} // namespace hs::ui

@@ -1,0 +1,297 @@
+#include "ui/run_panel.h"
+
+#include "ui/hardware_catalog.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QSettings>
+#include <QSpinBox>
+#include <QStyle>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace hs::ui {
+
+namespace {
+QString formatDuration(double seconds)
+{
+    if (seconds <= 0 || !std::isfinite(seconds))
+        return QStringLiteral("–");
+    const int s = static_cast<int>(seconds + 0.5);
+    if (s >= 3600)
+        return QStringLiteral("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60);
+    if (s >= 60)
+        return QStringLiteral("%1 min %2 s").arg(s / 60).arg(s % 60);
+    return QStringLiteral("%1 s").arg(s);
+}
+
+std::vector<int> parseLayers(const QString& text)
+{
+    // "16-20, 23, 29" → 16 17 18 19 20 23 29
+    std::vector<int> layers;
+    for (const QString& part : text.split(',', Qt::SkipEmptyParts)) {
+        const QStringList range = part.trimmed().split('-');
+        bool okA = false, okB = false;
+        const int a = range.value(0).toInt(&okA);
+        const int b = range.size() > 1 ? range.value(1).toInt(&okB) : a;
+        if (okA && (range.size() == 1 || okB))
+            for (int l = a; l <= b; ++l)
+                layers.push_back(l);
+    }
+    return layers;
+}
+} // namespace
+
+RunPanel::RunPanel(DetectionController* controller, QWidget* parent) : QWidget(parent), controller_(controller)
+{
+    runAction_ = new QAction(QIcon(":/ui/icons/run.svg"), tr("&Run Detection"), this);
+    runAction_->setShortcut(QKeySequence("F5"));
+    runAction_->setToolTip(tr("Score every unfinished sample of the dataset (F5); a paused run resumes"));
+    pauseAction_ = new QAction(QIcon(":/ui/icons/pause.svg"), tr("&Pause"), this);
+    pauseAction_->setShortcut(QKeySequence("F6"));
+    pauseAction_->setToolTip(tr("Stop after the current batch; Run resumes from the session (F6)"));
+    stopAction_ = new QAction(QIcon(":/ui/icons/stop.svg"), tr("&Stop"), this);
+    stopAction_->setShortcut(QKeySequence("Shift+F5"));
+    stopAction_->setToolTip(tr("Stop after the current batch (Shift+F5); finished samples stay in the session"));
+    addActions({runAction_, pauseAction_, stopAction_});
+    connect(runAction_, &QAction::triggered, this, [this] {
+        if (controller_->state() == DetectionController::State::Paused)
+            controller_->resume();
+        else
+            startRun();
+    });
+    connect(pauseAction_, &QAction::triggered, controller_, &DetectionController::pause);
+    connect(stopAction_, &QAction::triggered, controller_, &DetectionController::stop);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(createPathsBox());
+    layout->addWidget(createMethodBox());
+    layout->addWidget(createProgressBox());
+    layout->addStretch(1);
+
+    connect(controller_, &DetectionController::stateChanged, this, &RunPanel::onStateChanged);
+    connect(controller_, &DetectionController::progress, this, &RunPanel::onProgress);
+    connect(controller_, &DetectionController::runStarted, this, [this](int total, int done) {
+        progressBar_->setFormat(tr("%v / %m samples"));
+        progressBar_->setRange(0, qMax(total, 1));
+        progressBar_->setValue(done);
+    });
+    loadSettings();
+    onStateChanged(controller_->state());
+}
+
+QLineEdit* RunPanel::pathRow(QFormLayout* form, const QString& label, const QString& tip, bool folder,
+                             const QString& filter)
+{
+    auto* edit = new QLineEdit(this);
+    edit->setToolTip(tip);
+    edit->setClearButtonEnabled(true);
+    auto* browse = new QToolButton(this);
+    browse->setText(QStringLiteral("…"));
+    browse->setToolTip(tr("Browse"));
+    connect(browse, &QToolButton::clicked, this, [this, edit, folder, filter, label] {
+        const QString path = folder ? QFileDialog::getExistingDirectory(this, label, edit->text())
+                                    : QFileDialog::getOpenFileName(this, label, edit->text(), filter);
+        if (!path.isEmpty())
+            edit->setText(path);
+    });
+    auto* row = new QHBoxLayout;
+    row->addWidget(edit, 1);
+    row->addWidget(browse);
+    form->addRow(label, row);
+    return edit;
+}
+
+QWidget* RunPanel::createPathsBox()
+{
+    auto* box = new QGroupBox(tr("Inputs"), this);
+    auto* form = new QFormLayout(box);
+    dataset_ = pathRow(form, tr("Dataset"), tr("RAGTruth / Dolly file or folder"), false,
+                       tr("Datasets (*.jsonl *.json);;All files (*)"));
+    model_ = pathRow(form, tr("Model"), tr("Folder with config.json, *.safetensors, tokenizer.json"), true, {});
+    session_ = pathRow(form, tr("Session"),
+                       tr("SQLite file the run writes after every sample; an existing one is resumed"), false,
+                       tr("Sessions (*.hsession *.sqlite);;All files (*)"));
+    connect(model_, &QLineEdit::textChanged, this, &RunPanel::updateMemoryEstimate);
+
+    profile_ = new QComboBox(this);
+    for (const ProfileChoice& p : hardwareProfiles())
+        profile_->addItem(p.description, p.name);
+    profile_->setToolTip(tr("Data type, quantisation, memory cap and batch budget for your hardware"));
+    connect(profile_, &QComboBox::currentIndexChanged, this, &RunPanel::updateMemoryEstimate);
+    form->addRow(tr("Hardware"), profile_);
+    gpus_ = new QLabel(detectedGpusText(), this);
+    gpus_->setWordWrap(true);
+    gpus_->setForegroundRole(QPalette::PlaceholderText);
+    form->addRow(QString(), gpus_);
+    memoryEstimate_ = new QLabel(this);
+    memoryEstimate_->setToolTip(tr("Weights under the chosen profile plus activations of one batch"));
+    form->addRow(tr("Memory"), memoryEstimate_);
+    return box;
+}
+
+QWidget* RunPanel::createMethodBox()
+{
+    auto* box = new QGroupBox(tr("Method"), this);
+    auto* form = new QFormLayout(box);
+    level_ = new QComboBox(this);
+    level_->addItem(tr("Token level"), "token");
+    level_->addItem(tr("Chunk level"), "chunk");
+    level_->setToolTip(tr("Score every response token, or every response chunk"));
+    mode_ = new QComboBox(this);
+    mode_->addItem(tr("Reference (reproduces the paper)"), "reference");
+    mode_->addItem(tr("Clean (quirks fixed)"), "clean");
+    mode_->setToolTip(tr("Reference keeps the published code's quirks so numbers match; clean fixes them"));
+    copyHeads_ = new QLineEdit(this);
+    copyHeads_->setPlaceholderText(tr("all heads"));
+    copyHeads_->setToolTip(tr("JSON file [[layer, head], …] of copy heads (e.g. topk_heads.json)"));
+    layers_ = new QLineEdit(this);
+    layers_->setPlaceholderText(tr("all layers, or e.g. 16-20, 23"));
+    layers_->setToolTip(tr("Knowledge layers for the parametric-knowledge score"));
+    limit_ = new QSpinBox(this);
+    limit_->setRange(0, 1000000);
+    limit_->setSpecialValueText(tr("all samples"));
+    limit_->setToolTip(tr("Score only the first N samples (0 = all)"));
+    form->addRow(tr("Level"), level_);
+    form->addRow(tr("Mode"), mode_);
+    form->addRow(tr("Copy heads"), copyHeads_);
+    form->addRow(tr("Knowledge layers"), layers_);
+    form->addRow(tr("Limit"), limit_);
+    return box;
+}
+
+QWidget* RunPanel::createProgressBox()
+{
+    auto* box = new QGroupBox(tr("Progress"), this);
+    auto* layout = new QVBoxLayout(box);
+    auto* buttons = new QHBoxLayout;
+    for (QAction* a : {runAction_, pauseAction_, stopAction_}) {
+        auto* b = new QToolButton(this);
+        b->setDefaultAction(a);
+        b->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+        buttons->addWidget(b);
+    }
+    buttons->addStretch(1);
+    layout->addLayout(buttons);
+    progressBar_ = new QProgressBar(this);
+    progressBar_->setRange(0, 1);
+    progressBar_->setValue(0);
+    progressBar_->setFormat(tr("Not running"));
+    layout->addWidget(progressBar_);
+    auto* stats = new QFormLayout;
+    rate_ = new QLabel(QStringLiteral("–"), this);
+    eta_ = new QLabel(QStringLiteral("–"), this);
+    memory_ = new QLabel(QStringLiteral("–"), this);
+    stats->addRow(tr("Speed"), rate_);
+    stats->addRow(tr("Remaining"), eta_);
+    stats->addRow(tr("Peak memory"), memory_);
+    layout->addLayout(stats);
+    return box;
+}
+
+detect::RunSettings RunPanel::currentSettings() const
+{
+    detect::RunSettings s;
+    s.datasetPath = dataset_->text().trimmed().toStdString();
+    s.modelDir = model_->text().trimmed().toStdString();
+    s.sessionPath = session_->text().trimmed().toStdString();
+    s.profile = profile_->currentData().toString().toStdString();
+    s.level = level_->currentData().toString().toStdString();
+    s.mode = mode_->currentData().toString().toStdString();
+    s.copyHeadsFile = copyHeads_->text().trimmed().toStdString();
+    s.layers = parseLayers(layers_->text());
+    s.limit = limit_->value() > 0 ? limit_->value() : -1;
+    return s;
+}
+
+void RunPanel::setDatasetPath(const QString& path) { dataset_->setText(path); }
+void RunPanel::setModelDir(const QString& path) { model_->setText(path); }
+void RunPanel::setSessionPath(const QString& path) { session_->setText(path); }
+
+QString RunPanel::progressText() const
+{
+    return QStringLiteral("%1/%2 · %3 · %4").arg(progressBar_->value()).arg(progressBar_->maximum())
+        .arg(rate_->text(), eta_->text());
+}
+
+void RunPanel::startRun()
+{
+    const detect::RunSettings s = currentSettings();
+    if (s.datasetPath.empty() || s.modelDir.empty()) {
+        progressBar_->setFormat(tr("Choose a dataset and a model first"));
+        return;
+    }
+    progressBar_->setFormat(tr("%v / %m samples"));
+    saveSettings();
+    controller_->start(s);
+}
+
+void RunPanel::onStateChanged(DetectionController::State state)
+{
+    using S = DetectionController::State;
+    runAction_->setEnabled(state == S::Idle || state == S::Paused);
+    runAction_->setText(state == S::Paused ? tr("&Resume") : tr("&Run Detection"));
+    pauseAction_->setEnabled(state == S::Running);
+    stopAction_->setEnabled(state == S::Running || state == S::Paused || state == S::Pausing);
+    for (QWidget* w : {static_cast<QWidget*>(dataset_), static_cast<QWidget*>(model_),
+                       static_cast<QWidget*>(session_), static_cast<QWidget*>(profile_),
+                       static_cast<QWidget*>(level_), static_cast<QWidget*>(mode_)})
+        w->setEnabled(state == S::Idle);
+}
+
+void RunPanel::onProgress(const detect::Progress& p)
+{
+    progressBar_->setRange(0, qMax(p.total, 1));
+    progressBar_->setValue(p.done);
+    rate_->setText(tr("%1 samples/min").arg(p.samplesPerMinute, 0, 'f', 1));
+    eta_->setText(formatDuration(p.etaSeconds));
+    memory_->setText(p.deviceMemoryMB > 0 ? tr("%1 MB").arg(p.deviceMemoryMB, 0, 'f', 0) : QStringLiteral("–"));
+}
+
+void RunPanel::updateMemoryEstimate()
+{
+    const QString text = memoryEstimateText(model_->text().trimmed(), profile_->currentData().toString());
+    memoryEstimate_->setText(text.isEmpty() ? tr("choose a model") : text);
+}
+
+void RunPanel::loadSettings()
+{
+    QSettings s;
+    s.beginGroup("run");
+    dataset_->setText(s.value("dataset").toString());
+    model_->setText(s.value("model").toString());
+    session_->setText(s.value("session").toString());
+    copyHeads_->setText(s.value("copyHeads").toString());
+    layers_->setText(s.value("layers").toString());
+    const int p = profile_->findData(s.value("profile", "cpu"));
+    profile_->setCurrentIndex(p >= 0 ? p : 0);
+    level_->setCurrentIndex(qMax(0, level_->findData(s.value("level", "token"))));
+    mode_->setCurrentIndex(qMax(0, mode_->findData(s.value("mode", "reference"))));
+    s.endGroup();
+    updateMemoryEstimate();
+}
+
+void RunPanel::saveSettings() const
+{
+    QSettings s;
+    s.beginGroup("run");
+    s.setValue("dataset", dataset_->text());
+    s.setValue("model", model_->text());
+    s.setValue("session", session_->text());
+    s.setValue("copyHeads", copyHeads_->text());
+    s.setValue("layers", layers_->text());
+    s.setValue("profile", profile_->currentData());
+    s.setValue("level", level_->currentData());
+    s.setValue("mode", mode_->currentData());
+    s.endGroup();
+}
+
+} // namespace hs::ui

@@ -1,0 +1,69 @@
+#pragma once
+// The Run panel: dataset / model / session paths, hardware profile and method settings, the
+// Run / Pause / Stop actions, and live progress (done/total, samples/min, ETA, memory).
+#include "ui/detection_controller.h"
+
+#include <QList>
+#include <QWidget>
+
+class QAction;
+class QComboBox;
+class QFormLayout;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QSpinBox;
+
+namespace hs::ui {
+
+class RunPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit RunPanel(DetectionController* controller, QWidget* parent = nullptr);
+
+    detect::RunSettings currentSettings() const;
+    void setDatasetPath(const QString& path);
+    void setModelDir(const QString& path);
+    void setSessionPath(const QString& path);
+    void saveSettings() const; // remembered between runs (QSettings)
+
+    QAction* runAction() const { return runAction_; }
+    QAction* pauseAction() const { return pauseAction_; }
+    QAction* stopAction() const { return stopAction_; }
+    QProgressBar* progressBar() const { return progressBar_; }
+    QString progressText() const;
+
+private:
+    QWidget* createPathsBox();
+    QWidget* createMethodBox();
+    QWidget* createProgressBox();
+    QLineEdit* pathRow(QFormLayout* form, const QString& label, const QString& tip, bool folder,
+                       const QString& filter);
+    void startRun();
+    void onStateChanged(DetectionController::State state);
+    void onProgress(const detect::Progress& p);
+    void updateMemoryEstimate();
+    void loadSettings();
+
+    DetectionController* controller_;
+    QLineEdit* dataset_ = nullptr;
+    QLineEdit* model_ = nullptr;
+    QLineEdit* session_ = nullptr;
+    QLineEdit* copyHeads_ = nullptr;
+    QLineEdit* layers_ = nullptr;
+    QComboBox* profile_ = nullptr;
+    QComboBox* level_ = nullptr;
+    QComboBox* mode_ = nullptr;
+    QSpinBox* limit_ = nullptr;
+    QLabel* gpus_ = nullptr;
+    QLabel* memoryEstimate_ = nullptr;
+    QProgressBar* progressBar_ = nullptr;
+    QLabel* rate_ = nullptr;
+    QLabel* eta_ = nullptr;
+    QLabel* memory_ = nullptr;
+    QAction* runAction_ = nullptr;
+    QAction* pauseAction_ = nullptr;
+    QAction* stopAction_ = nullptr;
+};
+
+} // namespace hs::ui

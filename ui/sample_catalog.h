@@ -1,0 +1,29 @@
+#pragma once
+// What the GUI knows about each response besides its features: text, task type, gold spans.
+// Filled from the dataset reader when the file has them and from SampleResults during a run;
+// every field may be empty (the published feature logs carry no prompt or task type).
+#include <QHash>
+#include <QString>
+#include <QVector>
+
+namespace hs::ui {
+
+struct GoldSpan {
+    int start = 0, end = 0; // byte offsets into the UTF-8 response, end exclusive
+};
+
+struct SampleInfo {
+    QString id;
+    QString sourceId;
+    QString taskType;
+    QString split;          // "train" / "test" / ""
+    QString prompt;
+    QString response;
+    QVector<GoldSpan> hallucinations;
+    int tokenCount = 0;     // response tokens when known, else 0
+    int length() const { return tokenCount > 0 ? tokenCount : response.size(); }
+};
+
+using SampleCatalog = QHash<QString, SampleInfo>; // keyed by response id
+
+} // namespace hs::ui
