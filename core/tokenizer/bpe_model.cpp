@@ -12,6 +12,13 @@ constexpr std::size_t kCacheMaxWordBytes = 256;   // like HF: long words are not
 constexpr std::size_t kCacheMaxEntries = 200000;
 
 std::uint64_t pairKey(int a, int b) { return (std::uint64_t(std::uint32_t(a)) << 32) | std::uint32_t(b); }
+constexpr std::uint64_t kEmptyKey = ~std::uint64_t(0);
+// Fibonacci hashing: the top bits of the product depend on every bit of the key.
+std::uint64_t slotOf(std::uint64_t key, std::uint64_t mask)
+{
+    std::uint64_t h = key * 0x9E3779B97F4A7C15ULL;
+    return (h ^ (h >> 29) ^ (h >> 47)) & mask;
+}
 
 struct Symbol {
     int id;
@@ -29,10 +36,24 @@ struct QueuedMerge {
 };
 } // namespace
 
-void BpeModel::addMerge(int left, int right, int rank, int merged) { merges_.emplace(pairKey(left, right), MergeInfo{rank, merged}); }
+void BpeModel::addMerge(int left, int right, int rank, int merged)
+{
+    pendingMerges_.push_back({pairKey(left, right), MergeInfo{rank, merged}});
+}
 
 void BpeModel::finalize()
 {
+    std::size_t cap = 16;
+    while (cap < pendingMerges_.size() * 2) cap *= 2;
+    mergeTable_.assign(cap, MergeSlot{kEmptyKey, {0, 0}});
+    mergeMask_ = cap - 1;
+    for (const MergeSlot& m : pendingMerges_) {
+        std::uint64_t i = slotOf(m.key, mergeMask_);
+        while (mergeTable_[i].key != kEmptyKey && mergeTable_[i].key != m.key) i = (i + 1) & mergeMask_;
+        mergeTable_[i] = m; // a repeated pair: the last one wins, as when HF collects merges into a HashMap
+    }
+    pendingMerges_.clear();
+    pendingMerges_.shrink_to_fit();
     for (int b = 0; b < 256; ++b) {
         char name[8];
         std::snprintf(name, sizeof name, "<0x%02X>", b);
@@ -48,9 +69,25 @@ std::optional<BpeModel::MergeInfo> BpeModel::findMerge(int left, int right) cons
         if (it == vocab.end()) return std::nullopt;
         return MergeInfo{it->second, it->second};
     }
-    auto it = merges_.find(pairKey(left, right));
-    if (it == merges_.end()) return std::nullopt;
-    return it->second;
+    if (mergeTable_.empty()) return std::nullopt;
+    const std::uint64_t key = pairKey(left, right);
+    for (std::uint64_t i = slotOf(key, mergeMask_);; i = (i + 1) & mergeMask_) {
+        if (mergeTable_[i].key == key) return mergeTable_[i].info;
+        if (mergeTable_[i].key == kEmptyKey) return std::nullopt;
+    }
+}
+
+bool BpeModel::enableMarkerSplit(const std::string& marker)
+{
+    splitMarker_.clear();
+    if (marker.empty() || ignoreMerges) return false;
+    for (const auto& [token, id] : vocab) {
+        for (std::size_t p = token.find(marker, 1); p != std::string::npos; p = token.find(marker, p + 1)) {
+            if (p < marker.size() || token.compare(p - marker.size(), marker.size(), marker) != 0) return false;
+        }
+    }
+    splitMarker_ = marker;
+    return true;
 }
 
 std::vector<ModelToken> BpeModel::tokenize(const std::string& word) const
@@ -60,6 +97,29 @@ std::vector<ModelToken> BpeModel::tokenize(const std::string& word) const
         auto it = vocab.find(word);
         if (it != vocab.end()) return {{it->second, 0, word.size()}};
     }
+    if (splitMarker_.empty()) return cachedMerge(word);
+    const std::size_t m = splitMarker_.size();
+    std::vector<ModelToken> out;
+    std::size_t pieceStart = 0;
+    auto flush = [&](std::size_t end) {
+        if (end <= pieceStart) return;
+        for (ModelToken t : cachedMerge(word.substr(pieceStart, end - pieceStart))) {
+            t.begin += pieceStart;
+            t.end += pieceStart;
+            out.push_back(t);
+        }
+        pieceStart = end;
+    };
+    for (std::size_t p = word.find(splitMarker_, 1); p != std::string::npos; p = word.find(splitMarker_, p + 1)) {
+        const bool afterMarker = p >= m && word.compare(p - m, m, splitMarker_) == 0;
+        if (!afterMarker) flush(p);
+    }
+    flush(word.size());
+    return out;
+}
+
+std::vector<ModelToken> BpeModel::cachedMerge(const std::string& word) const
+{
     const bool cacheable = word.size() <= kCacheMaxWordBytes;
     if (cacheable) {
         std::lock_guard<std::mutex> lock(cacheMutex_);

@@ -14,6 +14,7 @@ namespace hs::tok {
 
 void TokenizerImpl::finish()
 {
+    if (kind == "bpe-metaspace") bpe.enableMarkerSplit("\xE2\x96\x81");
     added.build([this](NormalizedString& s) { applyNormalizers(normalizers, s); });
     auto firstKnown = [&](std::initializer_list<const char*> names) {
         for (const char* n : names) {
