@@ -3,6 +3,7 @@
 #include "core/util/error.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 namespace hs::analysis {
@@ -11,7 +12,8 @@ Aggregation parseAggregation(const std::string& s)
 {
     if (s == "mean") return Aggregation::Mean;
     if (s == "max") return Aggregation::Max;
-    throw InputError("unknown aggregation '" + s + "' (expected mean or max)");
+    if (s == "noisy-or") return Aggregation::NoisyOr;
+    throw InputError("unknown aggregation '" + s + "' (expected mean, max or noisy-or)");
 }
 
 ResponseScores aggregateToResponses(const FeatureTable& t, const std::vector<double>& rowScore, Aggregation agg,
@@ -24,6 +26,7 @@ ResponseScores aggregateToResponses(const FeatureTable& t, const std::vector<dou
     for (std::size_t r = 0; r < t.rows(); ++r) {
         int resp = t.rowResponse[r];
         if (agg == Aggregation::Max) acc[resp] = std::max(acc[resp], rowScore[r]);
+        else if (agg == Aggregation::NoisyOr) acc[resp] += std::log1p(-std::min(rowScore[r], 1.0 - 1e-15));
         else acc[resp] += rowScore[r];
         ++count[resp];
     }
@@ -31,7 +34,8 @@ ResponseScores aggregateToResponses(const FeatureTable& t, const std::vector<dou
     auto emit = [&](std::size_t i) {
         if (count[i] == 0) return;
         out.ids.push_back(t.responseIds[i]);
-        out.score.push_back(agg == Aggregation::Mean ? acc[i] / count[i] : acc[i]);
+        double v = agg == Aggregation::Mean ? acc[i] / count[i] : agg == Aggregation::NoisyOr ? -std::expm1(acc[i]) : acc[i];
+        out.score.push_back(v);
         out.label.push_back(t.responseLabels[i]);
         out.response.push_back(static_cast<int>(i));
     };

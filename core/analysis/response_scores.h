@@ -14,8 +14,10 @@ struct ResponseScores {
     std::vector<int> response; // index into FeatureTable::responseIds
 };
 
-enum class Aggregation { Mean, Max };
-Aggregation parseAggregation(const std::string& s); // "mean" | "max"
+// Mean and Max work on any score; NoisyOr (1 - prod(1 - s)) expects probabilities in [0, 1] and
+// matches a response label defined as "any chunk hallucinated".
+enum class Aggregation { Mean, Max, NoisyOr };
+Aggregation parseAggregation(const std::string& s); // "mean" | "max" | "noisy-or"
 
 // One score per response that has rows (in response order, or in the order of `responses` when
 // given). Label = the response's label (max of its row labels).

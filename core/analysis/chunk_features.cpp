@@ -1,0 +1,59 @@
+#include "core/analysis/chunk_features.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace hs::analysis {
+
+std::vector<int> responseContextTokens(const FeatureTable& t)
+{
+    std::vector<int> out(t.responseIds.size(), 0);
+    if (!t.hasTokenSpans()) return out;
+    std::vector<char> seen(out.size(), 0);
+    for (std::size_t r = 0; r < t.rows(); ++r) {
+        int i = t.rowResponse[r];
+        if (!seen[i] || t.rowTokenBegin[r] < out[i]) out[i] = t.rowTokenBegin[r];
+        seen[i] = 1;
+    }
+    return out;
+}
+
+ChunkFeatures buildChunkFeatures(const FeatureTable& t)
+{
+    ChunkFeatures f;
+    for (const auto& n : t.ecsNames) {
+        f.names.push_back("ecs:" + n);
+        f.isEcs.push_back(1);
+        f.isPks.push_back(0);
+    }
+    for (const auto& n : t.pksNames) {
+        f.names.push_back("pks_tok:" + n);
+        f.isEcs.push_back(0);
+        f.isPks.push_back(1);
+    }
+    for (const char* n : {"log_tokens", "ecs_heads_mean", "ecs_heads_min", "pks_tok_layers_mean"}) {
+        f.names.push_back(n);
+        f.isEcs.push_back(0);
+        f.isPks.push_back(0);
+    }
+    f.x.resize(t.rows());
+    for (std::size_t r = 0; r < t.rows(); ++r) {
+        auto& v = f.x[r];
+        for (std::size_t k = 0; k < t.numEcs(); ++k) v.push_back(t.ecsAt(r, k));
+        for (std::size_t k = 0; k < t.numPks(); ++k)
+            v.push_back(std::log(std::max(t.pksAt(r, k) / t.rowTokens(r), 1e-12)));
+        v.push_back(std::log(static_cast<double>(t.rowTokens(r))));
+        double emean = 0, emin = 1e300, pmean = 0;
+        for (std::size_t k = 0; k < t.numEcs(); ++k) {
+            emean += t.ecsAt(r, k) / t.numEcs();
+            emin = std::min(emin, t.ecsAt(r, k));
+        }
+        for (std::size_t k = 0; k < t.numPks(); ++k) pmean += v[t.numEcs() + k] / t.numPks();
+        v.push_back(emean);
+        v.push_back(t.numEcs() ? emin : 0.0);
+        v.push_back(pmean);
+    }
+    return f;
+}
+
+} // namespace hs::analysis

@@ -1,0 +1,157 @@
+#include "core/analysis/cross_validation.h"
+
+#include "core/util/error.h"
+
+#include <cmath>
+#include <random>
+
+namespace hs::analysis {
+
+namespace {
+
+void shuffle(std::vector<std::size_t>& v, std::mt19937_64& rng)
+{
+    for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng() % i]);
+}
+
+} // namespace
+
+Summary Summary::of(const std::vector<double>& v)
+{
+    Summary s;
+    if (v.empty()) return s;
+    for (double x : v) s.mean += x;
+    s.mean /= v.size();
+    if (v.size() > 1) {
+        double ss = 0;
+        for (double x : v) ss += (x - s.mean) * (x - s.mean);
+        s.sd = std::sqrt(ss / (v.size() - 1));
+    }
+    return s;
+}
+
+std::vector<std::vector<std::size_t>> groupedFolds(const FeatureTable& t, int folds, std::uint64_t seed, bool stratified)
+{
+    std::size_t nResp = t.responseIds.size();
+    if (folds < 2 || static_cast<std::size_t>(folds) > nResp)
+        throw InputError("cross-validation needs 2 <= folds <= number of responses (" + std::to_string(nResp) + ")");
+    std::mt19937_64 rng(seed);
+    std::vector<std::vector<std::size_t>> groups(stratified ? 2 : 1);
+    for (std::size_t r = 0; r < nResp; ++r) groups[stratified ? t.responseLabels[r] != 0 : 0].push_back(r);
+    std::vector<std::vector<std::size_t>> out(folds);
+    std::size_t dealt = 0;
+    for (auto& g : groups) {
+        shuffle(g, rng);
+        for (std::size_t r : g) out[dealt++ % folds].push_back(r);
+    }
+    return out;
+}
+
+ThresholdPoint chooseThreshold(const FeatureTable& t, const MethodFactory& make, const ResponseMethod& fitted,
+                               const std::vector<std::size_t>& train, ThresholdMode mode, std::uint64_t seed)
+{
+    std::vector<double> s;
+    std::vector<int> y;
+    if (mode == ThresholdMode::InSample) {
+        s = fitted.score(t, train);
+        for (std::size_t r : train) y.push_back(t.responseLabels[r]);
+        return bestF1(s, y);
+    }
+    FeatureTable sub; // only the labels matter for building folds
+    sub.responseIds.resize(train.size());
+    for (std::size_t r : train) sub.responseLabels.push_back(t.responseLabels[r]);
+    auto parts = groupedFolds(sub, 5, seed ^ 0x9e3779b97f4a7c15ULL);
+    for (std::size_t f = 0; f < parts.size(); ++f) {
+        std::vector<std::size_t> tr, te;
+        for (std::size_t g = 0; g < parts.size(); ++g)
+            for (std::size_t i : parts[g]) (g == f ? te : tr).push_back(train[i]);
+        auto m = make();
+        m->fit(t, tr);
+        std::vector<double> sc = m->score(t, te);
+        s.insert(s.end(), sc.begin(), sc.end());
+        for (std::size_t r : te) y.push_back(t.responseLabels[r]);
+    }
+    return bestF1(s, y);
+}
+
+CvResult crossValidate(const FeatureTable& t, const MethodFactory& make, int folds, std::uint64_t seed,
+                       ThresholdMode mode)
+{
+    auto parts = groupedFolds(t, folds, seed);
+    CvResult res;
+    std::vector<double> aucs, pccs, f1s;
+    for (int f = 0; f < folds; ++f) {
+        std::vector<std::size_t> train;
+        for (int g = 0; g < folds; ++g)
+            if (g != f) train.insert(train.end(), parts[g].begin(), parts[g].end());
+        const auto& test = parts[f];
+        auto method = make();
+        method->fit(t, train);
+        ThresholdPoint thr = chooseThreshold(t, make, *method, train, mode, seed + 1000 * (f + 1));
+
+        std::vector<double> s = method->score(t, test);
+        std::vector<int> y;
+        for (std::size_t r : test) y.push_back(t.responseLabels[r]);
+        FoldMetrics m;
+        m.fold = f;
+        m.nTrain = train.size();
+        m.nTest = test.size();
+        m.auc = rocAuc(s, y);
+        m.pcc = pearson(s, y);
+        Confusion c = confusionAt(s, y, thr.threshold);
+        m.f1 = c.f1;
+        m.precision = c.precision;
+        m.recall = c.recall;
+        m.threshold = thr.threshold;
+        m.trainF1 = thr.f1;
+        m.fitted = method->describe();
+        res.folds.push_back(m);
+        aucs.push_back(m.auc);
+        pccs.push_back(m.pcc);
+        f1s.push_back(m.f1);
+        for (std::size_t i = 0; i < test.size(); ++i) {
+            res.response.push_back(static_cast<int>(test[i]));
+            res.label.push_back(y[i]);
+            res.score.push_back(s[i]);
+            res.threshold.push_back(thr.threshold);
+        }
+    }
+    res.pooledAuc = rocAuc(res.score, res.label);
+    res.pooledPcc = pearson(res.score, res.label);
+    for (std::size_t i = 0; i < res.score.size(); ++i) {
+        bool pred = res.score[i] >= res.threshold[i];
+        if (pred && res.label[i]) ++res.pooled.tp;
+        else if (pred) ++res.pooled.fp;
+        else if (res.label[i]) ++res.pooled.fn;
+        else ++res.pooled.tn;
+    }
+    Confusion& c = res.pooled;
+    c.precision = c.tp + c.fp ? double(c.tp) / (c.tp + c.fp) : 0;
+    c.recall = c.tp + c.fn ? double(c.tp) / (c.tp + c.fn) : 0;
+    c.f1 = c.tp ? 2.0 * c.tp / (2.0 * c.tp + c.fp + c.fn) : 0;
+    c.accuracy = double(c.tp + c.tn) / res.score.size();
+    res.foldAuc = Summary::of(aucs);
+    res.foldPcc = Summary::of(pccs);
+    res.foldF1 = Summary::of(f1s);
+    return res;
+}
+
+RepeatedCv repeatedCrossValidate(const FeatureTable& t, const MethodFactory& make, int folds,
+                                 const std::vector<std::uint64_t>& seeds, ThresholdMode mode)
+{
+    RepeatedCv r;
+    r.seeds = seeds;
+    std::vector<double> auc, pcc, f1;
+    for (auto s : seeds) {
+        r.runs.push_back(crossValidate(t, make, folds, s, mode));
+        auc.push_back(r.runs.back().pooledAuc);
+        pcc.push_back(r.runs.back().pooledPcc);
+        f1.push_back(r.runs.back().pooled.f1);
+    }
+    r.pooledAuc = Summary::of(auc);
+    r.pooledPcc = Summary::of(pcc);
+    r.pooledF1 = Summary::of(f1);
+    return r;
+}
+
+} // namespace hs::analysis

@@ -1,0 +1,75 @@
+#include "core/analysis/response_features.h"
+
+#include "core/analysis/chunk_features.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace hs::analysis {
+
+ResponseFeatures buildResponseFeatures(const FeatureTable& t, const ResponseFeatureSpec& spec)
+{
+    const std::size_t nResp = t.responseIds.size(), nE = t.numEcs(), nP = t.numPks();
+    std::vector<std::vector<double>> ecsSum(nResp, std::vector<double>(nE, 0.0));
+    std::vector<std::vector<double>> ecsMin(nResp, std::vector<double>(nE, std::numeric_limits<double>::infinity()));
+    std::vector<std::vector<double>> pksSum(nResp, std::vector<double>(nP, 0.0));
+    std::vector<double> tokens(nResp, 0.0), chunks(nResp, 0.0), distinct(nResp, 0.0);
+    std::vector<int> context = responseContextTokens(t);
+    for (std::size_t r = 0; r < t.rows(); ++r) {
+        int resp = t.rowResponse[r];
+        for (std::size_t k = 0; k < nE; ++k) {
+            ecsSum[resp][k] += t.ecsAt(r, k);
+            ecsMin[resp][k] = std::min(ecsMin[resp][k], t.ecsAt(r, k));
+        }
+        for (std::size_t k = 0; k < nP; ++k) pksSum[resp][k] += t.pksAt(r, k);
+        tokens[resp] += t.rowTokens(r);
+        std::vector<double> e(t.ecs.begin() + r * nE, t.ecs.begin() + (r + 1) * nE);
+        std::sort(e.begin(), e.end());
+        distinct[resp] += static_cast<double>(std::unique(e.begin(), e.end()) - e.begin()) / std::max<std::size_t>(1, nE);
+        chunks[resp] += 1;
+    }
+    ResponseFeatures f;
+    if (spec.ecsMean)
+        for (const auto& n : t.ecsNames) f.names.push_back("ecs_mean:" + n);
+    if (spec.ecsMin)
+        for (const auto& n : t.ecsNames) f.names.push_back("ecs_min:" + n);
+    if (spec.pksPerToken)
+        for (const auto& n : t.pksNames) f.names.push_back("pks_tok:" + n);
+    if (spec.pksMean)
+        for (const auto& n : t.pksNames) f.names.push_back("pks_mean:" + n);
+    if (spec.length) {
+        f.names.push_back("log_tokens");
+        f.names.push_back("log_chunks");
+    }
+    if (spec.context) {
+        f.names.push_back("log_context_tokens");
+        f.names.push_back("ecs_distinct");
+    }
+    f.x.assign(nResp, {});
+    for (std::size_t i = 0; i < nResp; ++i) {
+        auto& v = f.x[i];
+        double c = std::max(1.0, chunks[i]);
+        if (spec.ecsMean)
+            for (std::size_t k = 0; k < nE; ++k) v.push_back(ecsSum[i][k] / c);
+        if (spec.ecsMin)
+            for (std::size_t k = 0; k < nE; ++k) v.push_back(chunks[i] > 0 ? ecsMin[i][k] : 0.0);
+        auto tr = [&](double x) { return spec.logPks ? std::log(std::max(x, 1e-12)) : x; };
+        if (spec.pksPerToken)
+            for (std::size_t k = 0; k < nP; ++k)
+                v.push_back(tr(pksSum[i][k] / std::max(1.0, t.hasTokenSpans() ? tokens[i] : c)));
+        if (spec.pksMean)
+            for (std::size_t k = 0; k < nP; ++k) v.push_back(tr(pksSum[i][k] / c));
+        if (spec.length) {
+            v.push_back(std::log(std::max(1.0, tokens[i])));
+            v.push_back(std::log(c));
+        }
+        if (spec.context) {
+            v.push_back(std::log(std::max(1.0, static_cast<double>(context[i]))));
+            v.push_back(distinct[i] / c);
+        }
+    }
+    return f;
+}
+
+} // namespace hs::analysis

@@ -1,0 +1,36 @@
+#pragma once
+// Response-level features for the learned combiners, built from a row-level FeatureTable:
+//   ecs_mean:(l, h)   mean over the response's chunks of the head's ECS;
+//   ecs_min:(l, h)    the least grounded chunk (optional);
+//   pks_tok:layer_k   PKS per token: sum of the layer's PKS over chunks / sum of their token counts.
+//                     ReDeEP's chunk PKS is a *sum* over tokens (0.91-0.99 correlated with chunk
+//                     length in early layers, SPEC section 3), so dividing by length isolates the
+//                     per-token divergence; falls back to the chunk mean without token spans;
+//   pks_mean:layer_k  plain mean of the chunk PKS (optional);
+//   log_tokens, log_chunks  response length (optional);
+//   log_context_tokens, ecs_distinct  input length (template + prompt tokens, from r_span) and
+//                     the mean share of distinct ECS values over heads (how much the copy heads
+//                     disagree on which prompt chunk the response chunk comes from).
+#include "core/analysis/feature_table.h"
+
+#include <string>
+#include <vector>
+
+namespace hs::analysis {
+
+struct ResponseFeatureSpec {
+    bool ecsMean = true, ecsMin = false;
+    bool pksPerToken = true, pksMean = false;
+    bool length = true;
+    bool context = false; // tried: did not help the linear models
+    bool logPks = true; // log(PKS): PKS spans 4e-4..48 with a heavy right tail, log makes it near-normal
+};
+
+struct ResponseFeatures {
+    std::vector<std::string> names;
+    std::vector<std::vector<double>> x; // one vector per response (all responses of the table)
+};
+
+ResponseFeatures buildResponseFeatures(const FeatureTable& t, const ResponseFeatureSpec& spec);
+
+} // namespace hs::analysis
