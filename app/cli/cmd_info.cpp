@@ -1,0 +1,166 @@
+// `halluscope-cli info MODEL_DIR [--json]`: what a model folder holds, without loading any weights:
+// architecture and sizes from config.json, every safetensors header validated, the required tensors
+// checked, dtypes and files listed, memory estimated per weight dtype. Corrupt files → exit code 2.
+#include "app/cli/command.h"
+#include "core/hw/memory_plan.h"
+#include "core/hw/profile.h"
+#include "core/model/model_config.h"
+#include "core/model/safetensors.h"
+#include "core/model/weight_spec.h"
+#include "core/util/error.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <iostream>
+#include <map>
+
+namespace {
+
+using hs::model::ModelConfig;
+using hs::model::WeightFiles;
+
+std::string human(std::uint64_t bytes)
+{
+    const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    double v = static_cast<double>(bytes);
+    int u = 0;
+    while (v >= 1024.0 && u < 4) v /= 1024.0, ++u;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.2f %s", v, units[u]);
+    return buf;
+}
+
+std::string count(std::uint64_t n)
+{
+    char buf[32];
+    if (n >= 1000000000ull) std::snprintf(buf, sizeof buf, "%.2f B", n / 1e9);
+    else if (n >= 1000000ull) std::snprintf(buf, sizeof buf, "%.2f M", n / 1e6);
+    else std::snprintf(buf, sizeof buf, "%llu", static_cast<unsigned long long>(n));
+    return buf;
+}
+
+std::string fileName(const std::string& path)
+{
+    auto slash = path.rfind('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+int runInfo(const hs::cli::Args& args)
+{
+    if (args.positional.size() != 1) throw hs::InputError("expected one MODEL_DIR (see info --help)");
+    const std::string dir = args.positional[0];
+    hs::model::refusePickleCheckpoint(dir);
+    // Weights first: a folder of pickles gets the conversion message even without a usable config.
+    WeightFiles files(dir);
+    const ModelConfig c = ModelConfig::load(dir);
+    const std::vector<std::string> problems = hs::model::checkWeights(c, files);
+
+    std::uint64_t fileParams = 0;
+    std::map<std::string, std::uint64_t> dtypes;  // safetensors dtype → tensor count
+    for (const auto& [name, e] : files.entries()) {
+        fileParams += e.info->numel();
+        ++dtypes[hs::model::dtypeName(e.info->dtype)];
+    }
+    const hs::hw::Profile profile = hs::hw::suggestProfile();
+    const std::string quant = hs::hw::chooseQuantisation(c, profile);
+
+    if (args.flag("json")) {
+        nlohmann::json j;
+        j["model_dir"] = dir;
+        j["architecture"] = c.architecture;
+        j["model_type"] = c.modelType;
+        j["layers"] = c.numLayers;
+        j["heads"] = c.numHeads;
+        j["kv_heads"] = c.numKvHeads;
+        j["head_dim"] = c.headDim;
+        j["hidden_size"] = c.hiddenSize;
+        j["intermediate_size"] = c.intermediateSize;
+        j["vocab_size"] = c.vocabSize;
+        j["max_position_embeddings"] = c.maxPositionEmbeddings;
+        j["sliding_window"] = c.slidingWindow;
+        j["rms_norm_eps"] = c.rmsNormEps;
+        j["tie_word_embeddings"] = c.tieWordEmbeddings;
+        j["config_dtype"] = c.torchDtype;
+        j["rope"] = {{"theta", c.ropeTheta}, {"scaling", c.ropeScaling.type}, {"factor", c.ropeScaling.factor},
+                     {"low_freq_factor", c.ropeScaling.lowFreqFactor},
+                     {"high_freq_factor", c.ropeScaling.highFreqFactor},
+                     {"original_max_position_embeddings", c.ropeScaling.originalMaxPositionEmbeddings}};
+        j["parameters"] = c.parameterCount();
+        j["parameters_in_files"] = fileParams;
+        j["tensors"] = files.entries().size();
+        j["dtypes"] = dtypes;
+        j["sharded"] = files.sharded();
+        nlohmann::json fl = nlohmann::json::array();
+        std::uint64_t total = 0;
+        for (const auto& f : files.files()) {
+            fl.push_back({{"name", fileName(f->path())}, {"bytes", f->fileSize()}, {"tensors", f->header().tensors.size()}});
+            total += f->fileSize();
+        }
+        j["files"] = fl;
+        j["total_bytes"] = total;
+        for (const auto& d : hs::model::weightDtypes()) j["weight_memory_bytes"][d] = hs::model::estimateWeightBytes(c, d);
+        j["suggested_profile"] = {{"name", profile.name}, {"quantisation", quant}};
+        j["ok"] = problems.empty();
+        j["problems"] = problems;
+        std::cout << j.dump(2) << "\n";
+    } else {
+        std::cout << "Model folder    " << dir << "\n"
+                  << "Architecture    " << c.architecture << " (" << c.modelType << ")\n"
+                  << "Layers          " << c.numLayers << "\n"
+                  << "Heads           " << c.numHeads << " query, " << c.numKvHeads << " key/value"
+                  << (c.numKvHeads < c.numHeads ? " (grouped-query, " + std::to_string(c.groupSize()) + " per kv head)" : "")
+                  << ", head dim " << c.headDim << "\n"
+                  << "Hidden          " << c.hiddenSize << " (MLP " << c.intermediateSize << ")\n"
+                  << "Vocabulary      " << c.vocabSize << (c.tieWordEmbeddings ? " (tied embeddings)" : "") << "\n"
+                  << "Positions       " << c.maxPositionEmbeddings
+                  << (c.slidingWindow > 0 ? ", sliding window " + std::to_string(c.slidingWindow) : "") << "\n"
+                  << "RoPE            theta " << c.ropeTheta;
+        if (c.ropeScaling.type == "llama3")
+            std::cout << ", llama3 scaling (factor " << c.ropeScaling.factor << ", low " << c.ropeScaling.lowFreqFactor
+                      << ", high " << c.ropeScaling.highFreqFactor << ", original context "
+                      << c.ropeScaling.originalMaxPositionEmbeddings << ")";
+        else if (c.ropeScaling.type == "linear")
+            std::cout << ", linear scaling (factor " << c.ropeScaling.factor << ")";
+        std::cout << "\nRMSNorm eps     " << c.rmsNormEps << "\n"
+                  << "Parameters      " << count(c.parameterCount()) << " (config), " << count(fileParams) << " in "
+                  << files.entries().size() << " tensors\n"
+                  << "Dtypes          ";
+        bool first = true;
+        for (const auto& [d, n] : dtypes) std::cout << (first ? "" : ", ") << d << " x" << n, first = false;
+        std::cout << (c.torchDtype.empty() ? "" : " (config says " + c.torchDtype + ")") << "\nFiles\n";
+        std::uint64_t total = 0;
+        for (const auto& f : files.files()) {
+            std::cout << "  " << fileName(f->path()) << "  " << human(f->fileSize()) << "\n";
+            total += f->fileSize();
+        }
+        std::cout << "  total  " << human(total) << "\nWeight memory  ";
+        for (const auto& d : hs::model::weightDtypes())
+            std::cout << " " << d << " " << human(hs::model::estimateWeightBytes(c, d)) << ";";
+        std::cout << "\nThis machine    profile " << profile.name << " (" << profile.label << "), weights "
+                  << (quant.empty() ? "do not fit" : quant == "none" ? profile.dtype : quant) << "\n";
+        std::cout << "Weights check   " << (problems.empty() ? "ok" : "FAILED") << "\n";
+    }
+    if (!problems.empty()) {
+        std::string msg = dir + ": " + std::to_string(problems.size()) + " problem(s) with the weights:";
+        for (const auto& p : problems) msg += "\n  " + p;
+        std::cerr << "halluscope-cli info: error: " << msg << "\n";
+        return 2;
+    }
+    return 0;
+}
+
+const hs::cli::CommandRegistrar registerInfo({
+    "info",
+    "describe a model folder: architecture, parameters, dtypes, files, memory",
+    "Usage: halluscope-cli info MODEL_DIR [--json]\n\n"
+    "Reads MODEL_DIR/config.json and validates every safetensors header (model.safetensors or the shards of\n"
+    "model.safetensors.index.json) without loading weights. Prints the architecture, layer/head/kv-head/hidden/\n"
+    "vocabulary sizes, rope settings, parameter counts, dtypes present, file sizes and the estimated weight memory\n"
+    "per dtype (f32, bf16, f16, int8, nf4).\n"
+    "Exit codes: 0 ok; 2 corrupt or unsupported files (the message names the file and tensor).",
+    {},
+    &runInfo,
+});
+
+} // namespace
