@@ -88,7 +88,8 @@ void compareGolden(const std::string& name, const Tokenizer& tok)
     }
     MESSAGE(name << ": " << compared << " texts, " << decodes << " decodes compared, " << failures << " mismatches ("
                  << golden["generator"].get<std::string>() << ")");
-    CHECK(compared == int(texts.size()));
+    if (!golden.value("subset", false)) CHECK(compared == int(texts.size()));
+    CHECK(compared > 0);
     CHECK(failures == 0);
 }
 
@@ -115,7 +116,6 @@ TEST_CASE("golden: llama-3 tiktoken tokenizer.model")
 TEST_CASE("golden: tiny WordPiece and byte-level fixtures")
 {
     for (const char* name : {"tiny-wordpiece", "tiny-bytelevel-llama3", "tiny-bytelevel-gpt2"}) {
-        CAPTURE(name);
         compareGolden(name, Tokenizer::fromFile(hs::test::fixturePath(std::string(name) + "/tokenizer.json")));
     }
 }
