@@ -98,6 +98,15 @@ std::set<std::string> SessionStore::finishedSampleIds() const
     return ids;
 }
 
+std::vector<std::string> SessionStore::sampleIds() const
+{
+    std::lock_guard<std::mutex> lock(d_->mutex);
+    std::vector<std::string> ids;
+    Statement st = d_->db.prepare("SELECT id FROM samples ORDER BY seq");
+    while (st.step()) ids.push_back(st.getText(0));
+    return ids;
+}
+
 int SessionStore::sampleCount() const
 {
     std::lock_guard<std::mutex> lock(d_->mutex);

@@ -56,6 +56,7 @@ public:
     std::vector<std::string> pksNames() const;
 
     std::set<std::string> finishedSampleIds() const;
+    std::vector<std::string> sampleIds() const;   // in save order (for lists in the GUI)
     int sampleCount() const;
 
     // One transaction: the sample row (text, spans, labels), its units (features as float32 BLOBs),

@@ -72,6 +72,7 @@ TEST_CASE("session: create, save, reload")
     CHECK(ro.runInfo().settingsJson == R"({"model":"tiny"})");
     CHECK(ro.sampleCount() == 5);
     CHECK(ro.finishedSampleIds() == std::set<std::string>{"r0", "r1", "r2", "r3", "r4"});
+    CHECK(ro.sampleIds() == std::vector<std::string>{"r0", "r1", "r3", "r4", "r2"});
     CHECK(ro.metrics()["auc"].get<double>() == 0.75);
 
     auto results = ro.loadResults();
