@@ -56,13 +56,15 @@ void AddedVocabulary::build(const std::function<void(NormalizedString&)>& normal
     // HF orders special tokens before the other added tokens.
     for (int pass = 0; pass < 2; ++pass) {
         for (std::size_t i = 0; i < tokens_.size(); ++i) {
-            const AddedToken& t = tokens_[i];
+            AddedToken& t = tokens_[i];
             if (t.special != (pass == 0)) continue;
+            t.normalizedContent = t.content;
             if (!t.normalized) {
                 raw_.insert(t.content, int(i));
             } else {
                 NormalizedString ns(t.content, 0);
                 if (normalize) normalize(ns);
+                t.normalizedContent = ns.get();
                 normalized_.insert(ns.get(), int(i));
             }
         }

@@ -16,6 +16,9 @@ struct AddedToken {
     int id = -1;
     std::string content;
     bool singleWord = false, lstrip = false, rstrip = false, normalized = false, special = false;
+    // The content after the tokenizer's normaliser (= content unless normalized): what it matches in the
+    // normalised text, and what HF tokenizers 0.23 decodes it to.
+    std::string normalizedContent;
 };
 
 // A piece of a split text: [begin, end) normalised bytes; tokenId >= 0 when it is an added token.
@@ -28,7 +31,7 @@ class AddedVocabulary {
 public:
     void add(const AddedToken& token);
     // Builds the two matchers; `normalize` is the tokenizer's normaliser (applied to normalized=true contents).
-    void build(const std::function<void(NormalizedString&)>& normalize);
+    void build(const std::function<void(NormalizedString&)>& normalize); // also fills normalizedContent
 
     // Splits s (covering it) into added-token matches and the text between them.
     std::vector<AddedMatch> split(const std::string& s, bool normalizedTokens) const;

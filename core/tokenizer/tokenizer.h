@@ -34,7 +34,9 @@ public:
 
     // addSpecialTokens: apply the post-processor (BOS for Llama/Mistral, [CLS] ... [SEP] for BERT).
     Encoding encode(const std::string& text, bool addSpecialTokens = true) const;
-    // HF decode: special added tokens dropped when skipSpecial; invalid UTF-8 becomes U+FFFD.
+    // HF decode: special added tokens dropped when skipSpecial (HF tokenizers 0.23 keeps those whose content the
+    // normaliser changes, e.g. <s> in a Prepend("▁") Llama file, and decodes them as " <s>"); invalid UTF-8
+    // becomes U+FFFD.
     std::string decode(const std::vector<int>& ids, bool skipSpecial = false) const;
 
     std::string tokenText(int id) const; // vocabulary string ("▁the", "Ġthe", "##ing", "<s>"); "" if unknown id
