@@ -28,6 +28,8 @@ public:
                                  DetectionRunnerFactory factory = &makeDetectorRunner);
     ~DetectionController() override; // cancels a run in flight, then quit() + wait()
 
+    // Replaces what runs on the worker (tests use a scripted runner); takes effect at the next start.
+    void setRunnerFactory(DetectionRunnerFactory factory) { factory_ = std::move(factory); }
     State state() const { return state_; }
     bool isBusy() const { return state_ == State::Running || state_ == State::Pausing || state_ == State::Stopping; }
     const detect::RunSettings& settings() const { return settings_; }

@@ -2,6 +2,7 @@
 
 #include "core/analysis/redeep_log.h"
 #include "core/data/dataset_reader.h"
+#include "core/session/session_store.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -87,6 +88,38 @@ void enrichFromCompanionDataset(const QString& logPath, LoadedDocument& doc)
     }
 }
 
+bool isSqliteFile(const QString& path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) && file.read(16) == QByteArray("SQLite format 3\0", 16);
+}
+
+void loadSession(const QString& path, LoadedDocument& doc)
+{
+    // The GUI opens its own read-only store (a run may be writing the same file).
+    session::SessionStore store = session::SessionStore::openReadOnly(path.toStdString());
+    auto table = std::make_shared<analysis::FeatureTable>(store.featureTable());
+    doc.results = store.loadResults();
+    for (const detect::SampleResult& r : doc.results) {
+        SampleInfo info;
+        try {
+            info = infoFromSample(store.loadSample(r.sampleId));
+        } catch (const std::exception&) {
+            info.id = QString::fromStdString(r.sampleId);
+        }
+        info.tokenCount = int(r.responseTokens.size());
+        if (info.taskType.isEmpty())
+            info.taskType = QString::fromStdString(r.taskType);
+        doc.catalog.insert(info.id, info);
+    }
+    if (store.hasRun()) {
+        const session::RunInfo run = store.runInfo();
+        doc.runSettingsJson = QString::fromStdString(run.settingsJson);
+        doc.runFinished = run.status == "finished";
+    }
+    doc.table = table;
+}
+
 bool looksLikeFeatureLog(const QString& path)
 {
     QFile file(path);
@@ -103,7 +136,7 @@ DocumentKind classifyPath(const QString& path)
     if (fi.isDir())
         return QDir(path).exists("config.json") ? DocumentKind::ModelFolder : DocumentKind::Dataset;
     const QString suffix = fi.suffix().toLower();
-    if (suffix == "hsession" || suffix == "sqlite" || suffix == "db")
+    if (isSqliteFile(path))
         return DocumentKind::Session;
     if (suffix == "json" && looksLikeFeatureLog(path))
         return DocumentKind::FeatureLog;
@@ -149,7 +182,7 @@ LoadedDocument loadDocument(const QString& path)
             break;
         }
         case DocumentKind::Session:
-            doc.error = tr("Sessions cannot be opened by this build yet: %1").arg(path);
+            loadSession(path, doc);
             break;
         case DocumentKind::ModelFolder:
             break;

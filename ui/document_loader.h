@@ -3,11 +3,13 @@
 // QtConcurrent) because a feature log or session can take a second to parse; it touches no
 // widget and no torch.
 #include "core/analysis/feature_table.h"
+#include "core/detect/sample_result.h"
 #include "ui/sample_catalog.h"
 
 #include <QString>
 
 #include <memory>
+#include <vector>
 
 namespace hs::ui {
 
@@ -18,6 +20,9 @@ struct LoadedDocument {
     DocumentKind kind = DocumentKind::Unknown;
     std::shared_ptr<const analysis::FeatureTable> table; // FeatureLog and Session
     SampleCatalog catalog;                                // whatever per-sample text we found
+    std::vector<detect::SampleResult> results;            // Session: every stored result
+    QString runSettingsJson;                              // Session: the run's settings, to resume it
+    bool runFinished = false;                             // Session: false when the run can be resumed
     QStringList warnings;                                 // skipped records, with file:line
     QString error;                                        // non-empty when loading failed
     bool ok() const { return error.isEmpty(); }

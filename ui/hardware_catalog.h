@@ -1,7 +1,6 @@
 #pragma once
-// The GUI's view of core/hw: which hardware profiles exist, which GPUs were detected, and what a
-// model would need in memory under a profile. Kept behind this small interface so the Run panel
-// does not depend on how core/hw spells things.
+// The GUI's view of core/hw: which hardware profiles exist, which GPUs were detected (and the
+// profile core/hw suggests for them), and what a model needs in memory under a profile.
 #include <QString>
 #include <QStringList>
 
@@ -12,11 +11,16 @@ struct ProfileChoice {
     QString description; // what the user sees
 };
 
+struct HardwareReport {
+    QString gpusText;         // one line per GPU, or a sentence saying there is none
+    QString suggestedProfile; // core/hw's pick for these GPUs
+};
+
 QList<ProfileChoice> hardwareProfiles();
-// One line per detected GPU ("GPU 0: NVIDIA H200, 141 GB"), or a sentence saying there is none.
-QString detectedGpusText();
-// A human estimate ("~14.2 GB: fits in 80 GB") for the model folder under a profile, or "" when
-// it cannot be estimated (no model chosen, unreadable config).
+// Blocking, and may initialise the CUDA runtime: call it on a worker thread, never the GUI thread.
+HardwareReport detectHardware();
+// "~14.2 GB per GPU (int8): fits in 15 GB", or "" when it cannot be estimated (no model chosen,
+// unreadable config). Reads only config.json; safe on the GUI thread.
 QString memoryEstimateText(const QString& modelDir, const QString& profile);
 
 } // namespace hs::ui

@@ -262,11 +262,15 @@ void MainWindow::applyDocument(const LoadedDocument& doc)
     switch (doc.kind) {
     case DocumentKind::FeatureLog:
     case DocumentKind::Session:
+        analysis_->setTable(doc.table, doc.catalog, QFileInfo(doc.path).fileName());
         if (doc.kind == DocumentKind::Session) {
             sessionPath_ = doc.path;
+            runPanel_->applySessionSettings(doc.runSettingsJson);
             runPanel_->setSessionPath(doc.path);
+            collector_->adopt(doc.results, *doc.table);
+            if (!doc.runFinished)
+                logPanel_->addInfo(tr("The run in this session is unfinished: press Run to resume it."));
         }
-        analysis_->setTable(doc.table, doc.catalog, QFileInfo(doc.path).fileName());
         if (livePanel_->currentSampleId().isEmpty() && !samplesPanel_->visibleIds().isEmpty())
             showSample(samplesPanel_->visibleIds().first()); // the most suspicious response, as a start
         logPanel_->addInfo(tr("Loaded %1: %2 responses, %3 rows, %4 ECS heads, %5 PKS layers")

@@ -27,6 +27,20 @@ const detect::SampleResult* RunCollector::result(const QString& id) const
     return it == results_.constEnd() ? nullptr : &it.value();
 }
 
+void RunCollector::adopt(const std::vector<detect::SampleResult>& results, const analysis::FeatureTable& table)
+{
+    results_.clear();
+    order_.clear();
+    catalog_ = analysis_->catalog();
+    table_ = std::make_shared<analysis::FeatureTable>(table);
+    for (const detect::SampleResult& r : results) {
+        const QString id = QString::fromStdString(r.sampleId);
+        results_.insert(id, r);
+        order_.push_back(id);
+    }
+    dirty_ = false;
+}
+
 void RunCollector::begin(int, int)
 {
     if (auto* controller = qobject_cast<DetectionController*>(sender()))

@@ -29,6 +29,8 @@ public:
     const analysis::FeatureTable& table() const { return *table_; }
 
 public Q_SLOTS:
+    // The results of an opened session: a later Run resumes it and keeps appending.
+    void adopt(const std::vector<hs::detect::SampleResult>& results, const hs::analysis::FeatureTable& table);
     void begin(int total, int alreadyDone);
     void add(const hs::detect::SampleResult& result);
     void end();           // pushes what is pending at once

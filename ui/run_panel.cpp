@@ -6,8 +6,12 @@
 #include <QComboBox>
 #include <QFileDialog>
 #include <QFormLayout>
+#include <QFutureWatcher>
 #include <QGroupBox>
 #include <QHBoxLayout>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProgressBar>
@@ -16,6 +20,7 @@
 #include <QStyle>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace hs::ui {
 
@@ -86,6 +91,24 @@ RunPanel::RunPanel(DetectionController* controller, QWidget* parent) : QWidget(p
     });
     loadSettings();
     onStateChanged(controller_->state());
+    detectGpusInBackground();
+}
+
+void RunPanel::detectGpusInBackground()
+{
+    // GPU detection goes through the CUDA runtime: keep it off the GUI thread.
+    auto* watcher = new QFutureWatcher<HardwareReport>(this);
+    connect(watcher, &QFutureWatcher<HardwareReport>::finished, this, [this, watcher] {
+        const HardwareReport report = watcher->result();
+        gpus_->setText(report.gpusText);
+        if (!QSettings().contains("run/profile")) { // the user has not chosen: take the suggestion
+            const int i = profile_->findData(report.suggestedProfile);
+            if (i >= 0)
+                profile_->setCurrentIndex(i);
+        }
+        watcher->deleteLater();
+    });
+    watcher->setFuture(QtConcurrent::run(&detectHardware));
 }
 
 QLineEdit* RunPanel::pathRow(QFormLayout* form, const QString& label, const QString& tip, bool folder,
@@ -128,7 +151,7 @@ QWidget* RunPanel::createPathsBox()
     profile_->setToolTip(tr("Data type, quantisation, memory cap and batch budget for your hardware"));
     connect(profile_, &QComboBox::currentIndexChanged, this, &RunPanel::updateMemoryEstimate);
     form->addRow(tr("Hardware"), profile_);
-    gpus_ = new QLabel(detectedGpusText(), this);
+    gpus_ = new QLabel(tr("Detecting GPUs…"), this);
     gpus_->setWordWrap(true);
     gpus_->setForegroundRole(QPalette::PlaceholderText);
     form->addRow(QString(), gpus_);
@@ -207,9 +230,39 @@ detect::RunSettings RunPanel::currentSettings() const
     s.level = level_->currentData().toString().toStdString();
     s.mode = mode_->currentData().toString().toStdString();
     s.copyHeadsFile = copyHeads_->text().trimmed().toStdString();
+    if (s.copyHeadsFile.empty())
+        s.copyHeads = sessionCopyHeads_;
     s.layers = parseLayers(layers_->text());
     s.limit = limit_->value() > 0 ? limit_->value() : -1;
     return s;
+}
+
+void RunPanel::applySessionSettings(const QString& settingsJson)
+{
+    const QJsonObject o = QJsonDocument::fromJson(settingsJson.toUtf8()).object();
+    if (o.isEmpty())
+        return;
+    dataset_->setText(o.value("dataset").toString());
+    model_->setText(o.value("model").toString());
+    auto pick = [](QComboBox* combo, const QJsonValue& v) {
+        const int i = combo->findData(v.toString());
+        if (i >= 0)
+            combo->setCurrentIndex(i);
+    };
+    pick(profile_, o.value("profile"));
+    pick(level_, o.value("level"));
+    pick(mode_, o.value("mode"));
+    QStringList layers;
+    for (const QJsonValue& l : o.value("layers").toArray())
+        layers << QString::number(l.toInt());
+    layers_->setText(layers.join(", "));
+    sessionCopyHeads_.clear();
+    for (const QJsonValue& h : o.value("copy_heads").toArray())
+        sessionCopyHeads_.emplace_back(h.toArray().at(0).toInt(), h.toArray().at(1).toInt());
+    copyHeads_->clear();
+    copyHeads_->setPlaceholderText(sessionCopyHeads_.empty() ? tr("all heads")
+                                                             : tr("%n head(s) from the session", nullptr, int(sessionCopyHeads_.size())));
+    limit_->setValue(qMax(0, o.value("limit").toInt()));
 }
 
 void RunPanel::setDatasetPath(const QString& path) { dataset_->setText(path); }

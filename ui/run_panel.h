@@ -25,6 +25,8 @@ public:
     void setDatasetPath(const QString& path);
     void setModelDir(const QString& path);
     void setSessionPath(const QString& path);
+    // Fills the fields from a session's stored run settings (JSON), so Run resumes that run.
+    void applySessionSettings(const QString& settingsJson);
     void saveSettings() const; // remembered between runs (QSettings)
 
     QAction* runAction() const { return runAction_; }
@@ -44,8 +46,10 @@ private:
     void onProgress(const detect::Progress& p);
     void updateMemoryEstimate();
     void loadSettings();
+    void detectGpusInBackground();
 
     DetectionController* controller_;
+    std::vector<std::pair<int, int>> sessionCopyHeads_; // from a session, when no copy-head file is given
     QLineEdit* dataset_ = nullptr;
     QLineEdit* model_ = nullptr;
     QLineEdit* session_ = nullptr;

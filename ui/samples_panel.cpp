@@ -64,8 +64,8 @@ SamplesPanel::SamplesPanel(AnalysisState* analysis, QWidget* parent) : QWidget(p
         const QModelIndex source = proxy_->mapToSource(index);
         Q_EMIT sampleActivated(model_->idAt(source.row()));
     };
-    connect(view_, &QTableView::doubleClicked, this, activate);
-    connect(view_, &QTableView::activated, this, activate); // Enter on a row
+    // activated = double-click (or single click, per platform style) and Enter on a row.
+    connect(view_, &QTableView::activated, this, activate);
     connect(proxy_, &QAbstractItemModel::modelReset, this, [this] {
         view_->sortByColumn(view_->horizontalHeader()->sortIndicatorSection(),
                             view_->horizontalHeader()->sortIndicatorOrder());

@@ -1,0 +1,348 @@
+// Drives the real MainWindow on the published ReDeEP feature log (no model needed): loading,
+// plots, the threshold slider against core/analysis, head selection, the sample table, exports.
+#include "ui_test_support.h"
+
+#include "ui/analysis_state.h"
+#include "ui/feature_ranking_model.h"
+#include "ui/heads_panel.h"
+#include "ui/live_panel.h"
+#include "ui/log_panel.h"
+#include "ui/main_window.h"
+#include "ui/plot_widget.h"
+#include "ui/sample_filter_proxy.h"
+#include "ui/samples_panel.h"
+#include "ui/threshold_panel.h"
+
+#include "core/analysis/metrics.h"
+#include "core/analysis/redeep_combiner.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace hs;
+using namespace hs::ui;
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void loadsPublishedLogAndReproducesPaper();
+    void plotsHoldData();
+    void sliderMatchesCoreAnalysis();
+    void bestF1ButtonPicksCoreBestF1();
+    void splitViewShowsHeldOutOnly();
+    void headSelectionRescores();
+    void samplesTableSortsFiltersAndOpens();
+    void exportsPlots();
+    void exportsHtmlReportAndParsesBack();
+    void exportsPdfCsvJson();
+    void screenshotAndLayoutPersist();
+    void badFileIsReportedNotFatal();
+    void cleanupTestCase();
+
+private:
+    QString label(const char* name) const { return window_->findChild<QLabel*>(name)->text(); }
+    std::unique_ptr<MainWindow> window_;
+    QTemporaryDir tmp_;
+    QString log_;
+};
+
+void TestMainWindow::initTestCase()
+{
+    uitest::isolateSettings("test_main_window");
+    QSettings().clear();
+    log_ = uitest::publishedLog();
+    if (log_.isEmpty())
+        QSKIP("../shared/data/ragtruth/redeep_official is absent");
+    window_ = std::make_unique<MainWindow>();
+    window_->setProperty("quietErrors", true);
+    window_->resize(1400, 900);
+    window_->show();
+    QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
+    QSignalSpy loaded(window_.get(), &MainWindow::documentLoaded);
+    QSignalSpy ranked(window_->headsPanel(), &HeadsPanel::rankingReady);
+    window_->openPath(log_);
+    QVERIFY(loaded.wait(30000));
+    QVERIFY(ranked.count() > 0 || ranked.wait(60000)); // MI ranking runs on a worker thread
+}
+
+void TestMainWindow::loadsPublishedLogAndReproducesPaper()
+{
+    const AnalysisState& a = *window_->analysis();
+    QVERIFY(a.hasData());
+    QCOMPARE(a.table().responseIds.size(), std::size_t(450));
+    QCOMPARE(a.table().rows(), std::size_t(1159));
+    QCOMPARE(a.scores().ids.size(), std::size_t(450));
+    // The default ReDeEP parameters (3 heads, 4 layers, alpha 0.6) reproduce the published numbers.
+    QVERIFY(std::abs(analysis::rocAuc(a.scores().score, a.scores().label) - 0.7472542667509481) < 1e-12);
+    QVERIFY(std::abs(analysis::pearson(a.scores().score, a.scores().label) - 0.42072074189229686) < 1e-9);
+    QVERIFY(window_->windowTitle().contains("official_llama2_7B_response_chunk.json"));
+}
+
+void TestMainWindow::plotsHoldData()
+{
+    ThresholdPanel* t = window_->thresholdPanel();
+    for (PlotWidget* p : {t->rocPlot(), t->prPlot(), t->f1Plot()}) {
+        int points = 0;
+        for (int i = 0; i < p->plottableCount(); ++i)
+            if (auto* c = qobject_cast<QCPCurve*>(p->plottable(i)))
+                points += c->dataCount();
+            else if (auto* g = qobject_cast<QCPGraph*>(p->plottable(i)))
+                points += g->dataCount();
+        QVERIFY2(points > 100, qPrintable(QString("plot has %1 points").arg(points)));
+    }
+    HeadsPanel* h = window_->headsPanel();
+    QCOMPARE(h->rankingModel()->rowCount(), 64); // 32 copy heads + 32 layers
+    int cells = 0;
+    QCPColorMapData* d = h->headMap()->data();
+    for (int x = 0; x < d->keySize(); ++x)
+        for (int y = 0; y < d->valueSize(); ++y)
+            cells += std::isnan(d->cell(x, y)) ? 0 : 1;
+    QCOMPARE(cells, 32);
+    QCOMPARE(window_->samplesPanel()->view()->model()->rowCount(), 450);
+}
+
+void TestMainWindow::sliderMatchesCoreAnalysis()
+{
+    ThresholdPanel* t = window_->thresholdPanel();
+    const auto& s = window_->analysis()->scores();
+    for (int pos : {100, 350, 500, 777}) {
+        t->slider()->setValue(pos);
+        const double thr = t->thresholdAt(pos);
+        QCOMPARE(window_->analysis()->threshold(), thr);
+        const analysis::Confusion c = analysis::confusionAt(s.score, s.label, thr);
+        QCOMPARE(label("confusion.tp").toLong(), c.tp);
+        QCOMPARE(label("confusion.fp").toLong(), c.fp);
+        QCOMPARE(label("confusion.tn").toLong(), c.tn);
+        QCOMPARE(label("confusion.fn").toLong(), c.fn);
+        QCOMPARE(label("metric.f1"), QString::number(c.f1, 'f', 3));
+        QCOMPARE(label("metric.precision"), QString::number(c.precision, 'f', 3));
+        QCOMPARE(label("metric.recall"), QString::number(c.recall, 'f', 3));
+        // The F1-plot marker follows the slider.
+        QCOMPARE(t->f1Plot()->graph(0)->data()->at(0)->key, thr);
+    }
+}
+
+void TestMainWindow::bestF1ButtonPicksCoreBestF1()
+{
+    ThresholdPanel* t = window_->thresholdPanel();
+    t->slider()->setValue(0);
+    t->bestF1Action()->trigger();
+    const auto& s = window_->analysis()->scores();
+    const analysis::ThresholdPoint best = analysis::bestF1(s.score, s.label);
+    QCOMPARE(window_->analysis()->threshold(), best.threshold);
+    QCOMPARE(label("metric.f1"), QString::number(best.f1, 'f', 3));
+}
+
+void TestMainWindow::splitViewShowsHeldOutOnly()
+{
+    ThresholdPanel* t = window_->thresholdPanel();
+    t->splitAction()->setChecked(true);
+    std::vector<double> score;
+    std::vector<int> lab;
+    t->shownData(&score, &lab);
+    const auto& held = window_->analysis()->heldOut();
+    QCOMPARE(score.size(), std::size_t(std::count(held.begin(), held.end(), true)));
+    QVERIFY(score.size() > 150 && score.size() < 300);
+    t->bestF1Action()->trigger(); // chosen on the training part...
+    const analysis::Confusion c = analysis::confusionAt(score, lab, window_->analysis()->threshold());
+    QCOMPARE(label("confusion.tp").toLong() + label("confusion.fn").toLong(), c.tp + c.fn); // ...shown on held-out
+    QCOMPARE(label("confusion.tp").toLong() + label("confusion.fp").toLong() + label("confusion.tn").toLong()
+                 + label("confusion.fn").toLong(), long(score.size()));
+    t->splitAction()->setChecked(false);
+}
+
+void TestMainWindow::headSelectionRescores()
+{
+    AnalysisState* a = window_->analysis();
+    const std::vector<double> before = a->scores().score;
+    HeadsPanel* h = window_->headsPanel();
+    QSignalSpy changed(a, &AnalysisState::scoresChanged);
+    h->selectFeatures({"(25, 0)", "layer_23", "layer_24"});
+    QCOMPARE(h->selectedFeatures().size(), 3);
+    h->applySelection();
+    QCOMPARE(changed.count(), 1);
+    QVERIFY(a->scores().score != before);
+    // Exactly what core/analysis gives for that selection.
+    const analysis::FeatureTable& t = a->table();
+    analysis::Selection sel;
+    sel.ecs.push_back(int(std::find(t.ecsNames.begin(), t.ecsNames.end(), "(25, 0)") - t.ecsNames.begin()));
+    for (const char* l : {"layer_23", "layer_24"})
+        sel.pks.push_back(int(std::find(t.pksNames.begin(), t.pksNames.end(), l) - t.pksNames.begin()));
+    std::sort(sel.pks.begin(), sel.pks.end());
+    std::vector<int> shownPks = a->selection().pks;
+    std::sort(shownPks.begin(), shownPks.end());
+    QCOMPARE(shownPks, sel.pks);
+    const analysis::ResponseScores expected = analysis::scoreRedeep(t, a->selection(), a->params());
+    QCOMPARE(a->scores().score, expected.score);
+    // The table marks the features in use, and ReDeEP's rule brings the published scores back.
+    const int row = h->rankingModel()->rowOf("(25, 0)");
+    QCOMPARE(h->rankingModel()->index(row, FeatureRankingModel::InUse).data().toString(), QString("✓"));
+    h->applyRedeepRule();
+    QVERIFY(std::abs(analysis::rocAuc(a->scores().score, a->scores().label) - 0.7472542667509481) < 1e-12);
+}
+
+void TestMainWindow::samplesTableSortsFiltersAndOpens()
+{
+    SamplesPanel* p = window_->samplesPanel();
+    const auto& s = window_->analysis()->scores();
+    p->view()->sortByColumn(3, Qt::DescendingOrder); // score
+    const QStringList ids = p->visibleIds();
+    QCOMPARE(ids.size(), 450);
+    const int top = window_->analysis()->indexOf(ids.first());
+    QCOMPARE(s.score[top], *std::max_element(s.score.begin(), s.score.end()));
+    // "Wrong calls" = false positives + false negatives at the threshold.
+    p->outcomeFilter()->setCurrentIndex(int(SampleFilterProxy::Outcome::Errors));
+    const analysis::Confusion c = analysis::confusionAt(s.score, s.label, window_->analysis()->threshold());
+    QCOMPARE(long(p->visibleIds().size()), c.fp + c.fn);
+    p->outcomeFilter()->setCurrentIndex(0);
+    p->filterEdit()->setText(ids.at(5));
+    QVERIFY(p->visibleIds().contains(ids.at(5)));
+    QVERIFY(p->visibleIds().size() < 450);
+    p->filterEdit()->clear();
+    // Double-click opens the sample in the Live panel.
+    QSignalSpy activated(p, &SamplesPanel::sampleActivated);
+    const QModelIndex second = p->view()->model()->index(1, 0);
+    p->view()->scrollTo(second);
+    const QRect r = p->view()->visualRect(second);
+    QVERIFY2(p->view()->isVisible() && r.isValid(), "the samples table is on screen");
+    QTest::mouseClick(p->view()->viewport(), Qt::LeftButton, {}, r.center());
+    QTest::mouseDClick(p->view()->viewport(), Qt::LeftButton, {}, r.center());
+    QCOMPARE(activated.count(), 1);
+    QCOMPARE(window_->livePanel()->currentSampleId(), activated.first().first().toString());
+}
+
+void TestMainWindow::exportsPlots()
+{
+    PlotWidget* roc = window_->thresholdPanel()->rocPlot();
+    for (const char* suffix : {"png", "svg", "pdf"}) {
+        const QString path = tmp_.filePath(QString("roc.%1").arg(suffix));
+        QString error;
+        QVERIFY2(roc->exportTo(path, &error), qPrintable(error));
+        QVERIFY(QFileInfo(path).size() > 1000);
+    }
+    QFile svg(tmp_.filePath("roc.svg"));
+    QVERIFY(svg.open(QIODevice::ReadOnly));
+    QVERIFY(svg.readAll().contains("<svg"));
+    QVERIFY(QImage(tmp_.filePath("roc.png")).width() > 0);
+    QString error;
+    QVERIFY(!roc->exportTo(tmp_.filePath("roc.bmpx"), &error));
+    QVERIFY(!error.isEmpty());
+}
+
+void TestMainWindow::exportsHtmlReportAndParsesBack()
+{
+    const QString path = tmp_.filePath("report.html");
+    QString error;
+    QVERIFY2(window_->exportReport(path, &error), qPrintable(error));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QString html = QString::fromUtf8(file.readAll());
+    // Self-contained: every plot is an embedded PNG that decodes.
+    const QRegularExpression img("data:image/png;base64,([A-Za-z0-9+/=]+)");
+    int images = 0;
+    for (auto it = img.globalMatch(html); it.hasNext(); ++images) {
+        const QImage decoded = QImage::fromData(QByteArray::fromBase64(it.next().captured(1).toLatin1()), "PNG");
+        QVERIFY(!decoded.isNull());
+    }
+    QCOMPARE(images, 4); // ROC, PR, F1, heads
+    QVERIFY(!html.contains("src='http"));
+    // The numbers come back from the embedded JSON and agree with core/analysis.
+    const QRegularExpression data("<script type='application/json' id='halluscope-data'>(.*)</script>");
+    const QRegularExpressionMatch m = data.match(html);
+    QVERIFY(m.hasMatch());
+    const QJsonObject root = QJsonDocument::fromJson(m.captured(1).replace("<\\/", "</").toUtf8()).object();
+    const QJsonObject metrics = root["metrics"].toObject();
+    const auto& s = window_->analysis()->scores();
+    const double auc = analysis::rocAuc(s.score, s.label);
+    QCOMPARE(metrics["auc"].toObject()["point"].toDouble(), auc);
+    QVERIFY(metrics["auc"].toObject()["lo"].toDouble() < auc && auc < metrics["auc"].toObject()["hi"].toDouble());
+    const analysis::Confusion c = analysis::confusionAt(s.score, s.label, window_->analysis()->threshold());
+    QCOMPARE(metrics["confusion"].toObject()["tp"].toInt(), int(c.tp));
+    QCOMPARE(root["dataset"].toObject()["responses"].toInt(), 450);
+    QCOMPARE(root["settings"].toObject()["selectedHeads"].toArray().size(), 3);
+    QVERIFY(html.contains("Head ranking") && html.contains("Most confident"));
+}
+
+void TestMainWindow::exportsPdfCsvJson()
+{
+    QString error;
+    const QString pdf = tmp_.filePath("report.pdf");
+    QVERIFY2(window_->exportReport(pdf, &error), qPrintable(error));
+    QFile f(pdf);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QVERIFY(f.read(5) == "%PDF-");
+    QVERIFY(f.size() > 20000); // text plus four images
+
+    const QString csv = tmp_.filePath("scores.csv");
+    QVERIFY2(window_->exportReport(csv, &error), qPrintable(error));
+    QFile c(csv);
+    QVERIFY(c.open(QIODevice::ReadOnly));
+    const QStringList lines = QString::fromUtf8(c.readAll()).split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 451);
+    QCOMPARE(lines.first(), QString("id,task_type,label,score,prediction"));
+    const auto& s = window_->analysis()->scores();
+    const QStringList first = lines.at(1).split(',');
+    QCOMPARE(first.at(0), QString::fromStdString(s.ids[0]));
+    QCOMPARE(first.at(3).toDouble(), s.score[0]); // %.17g round-trips exactly
+    QFile rows(tmp_.filePath("scores.rows.csv"));
+    QVERIFY(rows.open(QIODevice::ReadOnly));
+    QCOMPARE(QString::fromUtf8(rows.readAll()).split('\n', Qt::SkipEmptyParts).size(), 1160);
+
+    const QString json = tmp_.filePath("scores.json");
+    QVERIFY2(window_->exportReport(json, &error), qPrintable(error));
+    QFile j(json);
+    QVERIFY(j.open(QIODevice::ReadOnly));
+    const QJsonObject root = QJsonDocument::fromJson(j.readAll()).object();
+    QCOMPARE(root["samples"].toArray().size(), 450);
+    QCOMPARE(root["rows"].toArray().size(), 1159);
+    QCOMPARE(root["samples"].toArray().at(0).toObject()["score"].toDouble(), s.score[0]);
+}
+
+void TestMainWindow::screenshotAndLayoutPersist()
+{
+    const QString png = tmp_.filePath("main.png");
+    QVERIFY(window_->saveScreenshot(png));
+    QVERIFY(QImage(png).width() >= 1000);
+    window_->close(); // saves geometry, dock state and splitters
+    QSettings s;
+    QVERIFY(!s.value("mainWindow/state").toByteArray().isEmpty());
+    QVERIFY(!s.value("mainWindow/splitter/threshold.plots").toByteArray().isEmpty());
+    window_->show();
+}
+
+void TestMainWindow::badFileIsReportedNotFatal()
+{
+    const QString bad = tmp_.filePath("broken.json");
+    QFile f(bad);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("[{\"id\": \"1\", \"scores\": [{\"prompt_attention_score\": 7}]");
+    f.close();
+    const int errors = window_->logPanel()->errorCount();
+    QSignalSpy failed(window_.get(), &MainWindow::loadFailed);
+    window_->openPath(bad);
+    QVERIFY(failed.wait(10000));
+    QCOMPARE(window_->logPanel()->errorCount(), errors + 1);
+    QVERIFY(window_->analysis()->hasData()); // the loaded log stays
+}
+
+void TestMainWindow::cleanupTestCase()
+{
+    window_.reset();
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "test_main_window.moc"
