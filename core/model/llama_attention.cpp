@@ -2,6 +2,7 @@
 // probabilities of only the heads and rows a Probe asks for.
 #include "core/model/llama_internal.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <torch/version.h>
@@ -58,12 +59,21 @@ at::Tensor attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor&
         return at::scaled_dot_product_attention(q, kr, vr, {}, 0.0, /*is_causal=*/true);
     return at::scaled_dot_product_attention(q, kr, vr, mask, 0.0, /*is_causal=*/false);
 #else
-    const std::int64_t T = q.size(2);
-    at::Tensor allowed = mask.defined() ? mask : causalWindow(0, T, T, 0, q.device()).view({1, 1, T, T});
-    at::Tensor scores = at::matmul(q, kr.transpose(2, 3)) * (1.0 / std::sqrt(static_cast<double>(q.size(3))));
-    scores = scores.masked_fill(allowed.logical_not(), -std::numeric_limits<double>::infinity());
-    at::Tensor probs = at::softmax(scores, -1, at::kFloat).to(q.scalar_type());
-    return at::matmul(probs, vr);
+    // Explicit path: heads in chunks so the float32 [B, heads, T, T] scores stay under ~256 MB.
+    const std::int64_t B = q.size(0), H = q.size(1), T = q.size(2);
+    at::Tensor blocked = (mask.defined() ? mask : causalWindow(0, T, T, 0, q.device()).view({1, 1, T, T})).logical_not();
+    const std::int64_t perHead = std::max<std::int64_t>(1, B * T * T * 4);
+    const std::int64_t chunk = std::clamp<std::int64_t>((std::int64_t(256) << 20) / perHead, 1, H);
+    const double scale = 1.0 / std::sqrt(static_cast<double>(q.size(3)));
+    std::vector<at::Tensor> outs;
+    for (std::int64_t h0 = 0; h0 < H; h0 += chunk) {
+        const std::int64_t n = std::min(chunk, H - h0);
+        at::Tensor scores = at::matmul(q.narrow(1, h0, n), kr.narrow(1, h0, n).transpose(2, 3)) * scale;
+        scores = scores.masked_fill(blocked, -std::numeric_limits<double>::infinity());
+        at::Tensor probs = at::softmax(scores, -1, at::kFloat).to(q.scalar_type());
+        outs.push_back(at::matmul(probs, vr.narrow(1, h0, n)));
+    }
+    return outs.size() == 1 ? outs[0] : at::cat(outs, 1);
 #endif
 }
 
