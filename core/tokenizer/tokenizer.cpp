@@ -195,6 +195,11 @@ Tokenizer Tokenizer::fromFile(const std::string& path)
     return Tokenizer(loadTokenizerJson(readTextFile(path), path));
 }
 
+Tokenizer Tokenizer::fromJsonText(const std::string& json, const std::string& name)
+{
+    return Tokenizer(loadTokenizerJson(json, name));
+}
+
 Tokenizer Tokenizer::fromDir(const std::string& dir)
 {
     const std::string json = joinPath(dir, "tokenizer.json");

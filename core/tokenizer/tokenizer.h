@@ -31,6 +31,8 @@ public:
     // Prefers dir/tokenizer.json, else dir/tokenizer.model when it is in tiktoken format. Reads bos/eos names from
     // dir/tokenizer_config.json when present.
     static Tokenizer fromDir(const std::string& dir);
+    // The text of a tokenizer.json; `name` is used in error messages.
+    static Tokenizer fromJsonText(const std::string& json, const std::string& name = "tokenizer.json");
 
     // addSpecialTokens: apply the post-processor (BOS for Llama/Mistral, [CLS] ... [SEP] for BERT).
     Encoding encode(const std::string& text, bool addSpecialTokens = true) const;
