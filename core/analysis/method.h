@@ -38,7 +38,8 @@ struct MethodOptions {
     Aggregation chunkAggregation = Aggregation::Max;       // chunk-logistic: chunk p -> response (max beat noisy-or and mean in CV)
     int threads = 2;
     // logistic
-    int topEcs = 3, topPks = 4;   // head / layer features kept (by |AUC - 0.5| on the training responses)
+    int topEcs = 3, topPks = 4;   // logistic: head / layer features kept (by |AUC - 0.5| on the training responses)
+    int chunkTopEcs = 3, chunkTopPks = 32; // chunk-logistic: the same on training chunks (1,159 rows carry all 32 layers)
     double l2 = -1;             // <= 0: chosen by inner grouped CV on the training responses
     int innerFolds = 5;
     std::vector<std::string> ensembleMembers{"logistic", "chunk-logistic"};

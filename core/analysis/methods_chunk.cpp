@@ -56,8 +56,8 @@ private:
         std::vector<int> order = rankColumnsByAuc(feats_.x, rows, labels(t, rows)), cols;
         int e = 0, p = 0;
         for (int c : order) {
-            if (feats_.isEcs[c]) { if (e < opt_.topEcs) { cols.push_back(c); ++e; } }
-            else if (feats_.isPks[c]) { if (p < opt_.topPks) { cols.push_back(c); ++p; } }
+            if (feats_.isEcs[c]) { if (e < opt_.chunkTopEcs) { cols.push_back(c); ++e; } }
+            else if (feats_.isPks[c]) { if (p < opt_.chunkTopPks) { cols.push_back(c); ++p; } }
             else if (opt_.features.length) cols.push_back(c);
         }
         return cols;

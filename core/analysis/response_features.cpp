@@ -42,6 +42,10 @@ ResponseFeatures buildResponseFeatures(const FeatureTable& t, const ResponseFeat
         f.names.push_back("log_tokens");
         f.names.push_back("log_chunks");
     }
+    if (spec.summaries) {
+        f.names.push_back("ecs_heads_mean");
+        f.names.push_back("pks_layers_mean");
+    }
     if (spec.context) {
         f.names.push_back("log_context_tokens");
         f.names.push_back("ecs_distinct");
@@ -63,6 +67,14 @@ ResponseFeatures buildResponseFeatures(const FeatureTable& t, const ResponseFeat
         if (spec.length) {
             v.push_back(std::log(std::max(1.0, tokens[i])));
             v.push_back(std::log(c));
+        }
+        if (spec.summaries) {
+            double e = 0, p = 0;
+            for (std::size_t k = 0; k < nE; ++k) e += ecsSum[i][k] / c / std::max<std::size_t>(1, nE);
+            for (std::size_t k = 0; k < nP; ++k)
+                p += tr(pksSum[i][k] / std::max(1.0, t.hasTokenSpans() ? tokens[i] : c)) / std::max<std::size_t>(1, nP);
+            v.push_back(e);
+            v.push_back(p);
         }
         if (spec.context) {
             v.push_back(std::log(std::max(1.0, static_cast<double>(context[i]))));

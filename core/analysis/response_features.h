@@ -8,6 +8,9 @@
 //                     per-token divergence; falls back to the chunk mean without token spans;
 //   pks_mean:layer_k  plain mean of the chunk PKS (optional);
 //   log_tokens, log_chunks  response length (optional);
+//   ecs_heads_mean, pks_layers_mean  the means over all heads of ecs_mean and over all layers of
+//                     pks_tok, so a linear model can use a layer's PKS *relative* to the response's
+//                     overall level (early layers being relatively low is itself a signal);
 //   log_context_tokens, ecs_distinct  input length (template + prompt tokens, from r_span) and
 //                     the mean share of distinct ECS values over heads (how much the copy heads
 //                     disagree on which prompt chunk the response chunk comes from).
@@ -23,6 +26,7 @@ struct ResponseFeatureSpec {
     bool pksPerToken = true, pksMean = false;
     bool length = true;
     bool context = false; // tried: did not help the linear models
+    bool summaries = false; // ecs_heads_mean, pks_layers_mean (tried: did not help)
     bool logPks = true; // log(PKS): PKS spans 4e-4..48 with a heavy right tail, log makes it near-normal
 };
 
