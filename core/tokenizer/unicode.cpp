@@ -58,6 +58,16 @@ void appendUtf8(std::string& out, char32_t cp)
     }
 }
 
+std::vector<std::size_t> codepointByteOffsets(const std::string& s)
+{
+    std::vector<std::size_t> out{0};
+    for (std::size_t i = 0, n = 0; i < s.size(); i += n) {
+        decodeUtf8(s, i, n);
+        out.push_back(i + n);
+    }
+    return out;
+}
+
 Category category(char32_t cp)
 {
     using namespace unicode_data;

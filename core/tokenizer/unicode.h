@@ -36,6 +36,10 @@ std::size_t utf8Length(char32_t cp);
 // Byte length of the UTF-8 sequence introduced by lead byte b (1 for invalid/continuation bytes).
 std::size_t utf8SeqLength(unsigned char b);
 
+// Byte offset of every code point boundary: out[i] = bytes in the first i code points (size = code points + 1).
+// Converts Python/JSON character offsets (RAGTruth spans) to the byte offsets Encoding uses.
+std::vector<std::size_t> codepointByteOffsets(const std::string& s);
+
 Category category(char32_t cp);
 bool isLetter(char32_t cp);      // \p{L}
 bool isNumber(char32_t cp);      // \p{N}

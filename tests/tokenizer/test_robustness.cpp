@@ -2,6 +2,7 @@
 // crashes. Plus direct checks of the hand-written Llama-3 split regex and of HF's offset alignment rules.
 #include "core/tokenizer/normalized_string.h"
 #include "core/tokenizer/split_patterns.h"
+#include "core/tokenizer/unicode.h"
 #include "core/util/error.h"
 #include "tests/tokenizer/tokenizer_test_util.h"
 
@@ -104,4 +105,10 @@ TEST_CASE("offset alignment follows HF: inserted characters take their neighbour
     const NormalizedString tail = s.slice(5, 9);
     CHECK(tail.originalShift() == 2);
     CHECK(tail.originalRange(0, 4) == std::make_pair<std::size_t, std::size_t>(2, 4));
+}
+
+TEST_CASE("character offsets convert to byte offsets")
+{
+    CHECK(codepointByteOffsets("a\xC3\xA9\xF0\x9F\x98\x80" "b") == std::vector<std::size_t>{0, 1, 3, 7, 8});
+    CHECK(codepointByteOffsets("") == std::vector<std::size_t>{0});
 }
