@@ -36,6 +36,7 @@ std::string count(std::uint64_t n)
     char buf[32];
     if (n >= 1000000000ull) std::snprintf(buf, sizeof buf, "%.2f B", n / 1e9);
     else if (n >= 1000000ull) std::snprintf(buf, sizeof buf, "%.2f M", n / 1e6);
+    else if (n >= 1000ull) std::snprintf(buf, sizeof buf, "%.1f K", n / 1e3);
     else std::snprintf(buf, sizeof buf, "%llu", static_cast<unsigned long long>(n));
     return buf;
 }

@@ -20,7 +20,7 @@ namespace hs::model {
 struct LlamaModel::Impl {
     ModelConfig config;
     std::string deviceName, dtypeName;
-    at::Device device{at::kCPU};
+    detail::Placement placement;
     at::ScalarType dtype = at::kFloat;
     detail::LlamaWeights w;
 };
@@ -92,17 +92,18 @@ std::unique_ptr<LlamaModel> LlamaModel::load(const std::string& dir, const std::
 std::unique_ptr<LlamaModel> LlamaModel::load(const std::string& dir, const LoadOptions& opts)
 {
     auto impl = std::make_unique<Impl>();
-    impl->device = detail::parseDevice(opts.device);
-    impl->dtype = detail::parseComputeDtype(opts.dtype, impl->device);
+    const std::vector<at::Device> devices = detail::parseDevices(opts.device);
+    impl->dtype = detail::parseComputeDtype(opts.dtype, devices.front());
     impl->deviceName = opts.device;
     impl->dtypeName = canonicalDtype(impl->dtype);
-    if (impl->device.is_cpu()) {
+    if (devices.front().is_cpu()) {
         int n = defaultCpuThreads(opts.cpuThreads);
         if (n > 0) at::set_num_threads(n);
     }
     impl->config = ModelConfig::load(dir);
     WeightFiles files(dir);
-    impl->w = detail::bindWeights(impl->config, files, impl->device, impl->dtype);
+    impl->placement = detail::makePlacement(devices, impl->config.numLayers);
+    impl->w = detail::bindWeights(impl->config, files, impl->placement, impl->dtype);
     return std::unique_ptr<LlamaModel>(new LlamaModel(std::move(impl)));
 }
 
@@ -135,7 +136,8 @@ Captures LlamaModel::forward(const at::Tensor& inputIds, const std::vector<std::
     c10::NoGradGuard noGrad;
     const ModelConfig& c = impl_->config;
     const detail::LlamaWeights& w = impl_->w;
-    const at::Device dev = impl_->device;
+    const detail::Placement& place = impl_->placement;
+    const at::Device dev = place.first();
 
     if (inputIds.dim() != 2) throw Error("forward: inputIds must be [batch, time]");
     const std::int64_t B = inputIds.size(0), T = inputIds.size(1);
@@ -157,8 +159,13 @@ Captures LlamaModel::forward(const at::Tensor& inputIds, const std::vector<std::
 
     const std::int64_t H = c.numHeads, KV = c.numKvHeads, hd = c.headDim, I = c.intermediateSize;
     at::Tensor x = at::embedding(w.embed, ids);  // [B, T, D]
-    detail::RopeTables rope = detail::ropeTables(c, T, dev, impl_->dtype);
-    at::Tensor mask = detail::attentionMask(lengths, T, c.slidingWindow, dev);
+    // rotary tables and mask once per device (several only when layers are split across GPUs)
+    std::vector<detail::RopeTables> rope;
+    std::vector<at::Tensor> mask;
+    for (const auto& d : place.devices) {
+        rope.push_back(detail::ropeTables(c, T, d, impl_->dtype));
+        mask.push_back(detail::attentionMask(lengths, T, c.slidingWindow, d));
+    }
     auto residRange = [&](std::size_t b) { return resolveRange(probe.residPositions, b, B, lengths[b]); };
     auto captureResid = [&](const std::string& name) {
         std::vector<Capture> v;
@@ -171,12 +178,14 @@ Captures LlamaModel::forward(const at::Tensor& inputIds, const std::vector<std::
 
     for (std::int64_t l = 0; l <= plan.lastLayer; ++l) {
         const detail::LayerWeights& lw = w.layers[l];
+        const std::size_t slot = place.layerSlot[static_cast<std::size_t>(l)];
+        if (x.device() != place.devices[slot]) x = x.to(place.devices[slot]);
         at::Tensor qkv = at::linear(detail::rmsNorm(x, lw.inputNorm, c.rmsNormEps), lw.qkv);
         at::Tensor q = qkv.narrow(-1, 0, H * hd).reshape({B, T, H, hd}).transpose(1, 2);           // [B, H, T, hd]
         at::Tensor k = qkv.narrow(-1, H * hd, KV * hd).reshape({B, T, KV, hd}).transpose(1, 2);    // [B, KV, T, hd]
         at::Tensor v = qkv.narrow(-1, (H + KV) * hd, KV * hd).reshape({B, T, KV, hd}).transpose(1, 2);
-        q = detail::applyRope(q, rope);
-        k = detail::applyRope(k, rope);
+        q = detail::applyRope(q, rope[slot]);
+        k = detail::applyRope(k, rope[slot]);
 
         auto heads = plan.headsByLayer.find(l);
         if (heads != plan.headsByLayer.end()) {
@@ -192,7 +201,7 @@ Captures LlamaModel::forward(const at::Tensor& inputIds, const std::vector<std::
             for (std::size_t i = 0; i < hs.size(); ++i) caps[attnProbsName(l, hs[i])] = std::move(perHead[i]);
         }
 
-        at::Tensor a = detail::attention(q, k, v, mask).transpose(1, 2).reshape({B, T, H * hd});
+        at::Tensor a = detail::attention(q, k, v, mask[slot]).transpose(1, 2).reshape({B, T, H * hd});
         qkv = q = k = v = at::Tensor();  // release before the MLP's larger activations
         x = x + at::linear(a, lw.o);
         if (plan.mid.count(l)) captureResid(residMidName(l));
@@ -205,6 +214,7 @@ Captures LlamaModel::forward(const at::Tensor& inputIds, const std::vector<std::
     }
 
     if (plan.needsFinal) {
+        if (x.device() != place.last()) x = x.to(place.last());
         if (hook) hook("final_norm", detail::rmsNorm(x, w.finalNorm, c.rmsNormEps));
         std::vector<Capture> fn, lg;
         for (std::int64_t b = 0; b < B; ++b) {
@@ -231,7 +241,7 @@ at::Tensor LlamaModel::applyFinalNorm(const at::Tensor& hidden) const
 {
     c10::NoGradGuard noGrad;
     if (hidden.size(-1) != impl_->config.hiddenSize) throw Error("applyFinalNorm: last dimension is not the hidden size");
-    return detail::rmsNorm(hidden.to(impl_->device, impl_->dtype), impl_->w.finalNorm, impl_->config.rmsNormEps);
+    return detail::rmsNorm(hidden.to(impl_->placement.last(), impl_->dtype), impl_->w.finalNorm, impl_->config.rmsNormEps);
 }
 
 at::Tensor LlamaModel::lmHeadSlice(const at::Tensor& normed, std::int64_t vBegin, std::int64_t vEnd) const
@@ -241,7 +251,7 @@ at::Tensor LlamaModel::lmHeadSlice(const at::Tensor& normed, std::int64_t vBegin
         throw Error("lmHeadSlice: [" + std::to_string(vBegin) + ", " + std::to_string(vEnd) + ") is not inside the vocabulary");
     if (normed.size(-1) != impl_->config.hiddenSize) throw Error("lmHeadSlice: last dimension is not the hidden size");
     at::Tensor wSlice = impl_->w.lmHead.narrow(0, vBegin, vEnd - vBegin);
-    return at::linear(normed.to(impl_->device, impl_->dtype), wSlice).to(at::kFloat);
+    return at::linear(normed.to(impl_->placement.last(), impl_->dtype), wSlice).to(at::kFloat);
 }
 
 } // namespace hs::model

@@ -29,10 +29,24 @@ struct LlamaWeights {
     std::vector<LayerWeights> layers;
 };
 
-// Reads every tensor (after requireWeights) from the mapped files into `dtype` on `device`.
-LlamaWeights bindWeights(const ModelConfig& c, const WeightFiles& files, at::Device device, at::ScalarType dtype);
+// Where each part of the model lives. One device for everything, or layers split in contiguous runs
+// across several devices (embedding on the first, final norm and lm_head on the last).
+struct Placement {
+    std::vector<at::Device> devices;      // distinct devices, in order
+    std::vector<std::size_t> layerSlot;   // index into devices, per layer
+    at::Device first() const { return devices.front(); }
+    at::Device last() const { return devices.back(); }
+    at::Device layer(std::int64_t l) const { return devices[layerSlot[static_cast<std::size_t>(l)]]; }
+};
+Placement makePlacement(const std::vector<at::Device>& devices, std::int64_t numLayers);
 
-// Parses "cpu" / "cuda" / "cuda:N" and "f32" / "bf16" / "f16"; InputError when unusable here.
+// Reads every tensor (after requireWeights) from the mapped files into `dtype` on its placed device.
+LlamaWeights bindWeights(const ModelConfig& c, const WeightFiles& files, const Placement& placement,
+                         at::ScalarType dtype);
+
+// Parses "cpu" / "cuda" / "cuda:N", or a comma-separated list of them for a layer split, and
+// "f32" / "bf16" / "f16"; InputError when unusable here.
+std::vector<at::Device> parseDevices(const std::string& s);
 at::Device parseDevice(const std::string& s);
 at::ScalarType parseComputeDtype(const std::string& s, const at::Device& device);
 

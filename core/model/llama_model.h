@@ -22,7 +22,9 @@ namespace hs::model {
 class Captures;
 
 struct LoadOptions {
-    std::string device = "cpu";  // "cpu", "cuda" or "cuda:N"
+    // "cpu", "cuda" or "cuda:N"; or a comma list ("cuda:0,cuda:1") to split the layers in contiguous
+    // runs across GPUs (embedding on the first, final norm and lm_head on the last)
+    std::string device = "cpu";
     std::string dtype = "f32";   // compute/weight dtype: "f32", "bf16" or "f16" (f16 needs CUDA or libtorch >= 2)
     int cpuThreads = -1;         // > 0: at::set_num_threads; -1: $HS_CPU_THREADS, else 2; 0: leave torch's default
 };
@@ -48,6 +50,7 @@ public:
     // One teacher-forced pass over a batch of right-padded sequences.
     // inputIds: [B, T] integer token ids (any device); lengths[b] in [1, T] is sequence b's real length.
     // Padded positions never influence real ones. Throws hs::InputError on ids outside the vocabulary.
+    // Captures live on the device of the layer that made them (final_norm / logits: the last device).
     Captures forward(const at::Tensor& inputIds, const std::vector<std::int64_t>& lengths, const Probe& probe,
                      const Hook& hook = {}) const;
     // Convenience: pads the sequences itself.

@@ -38,15 +38,30 @@ at::Tensor readTensor(const WeightFiles& files, const std::string& name, at::Dev
 
 } // namespace
 
-LlamaWeights bindWeights(const ModelConfig& c, const WeightFiles& files, at::Device device, at::ScalarType dtype)
+Placement makePlacement(const std::vector<at::Device>& devices, std::int64_t numLayers)
+{
+    Placement p;
+    p.devices = devices;
+    const std::size_t n = devices.size();
+    for (std::int64_t l = 0; l < numLayers; ++l)
+        p.layerSlot.push_back(static_cast<std::size_t>(l) * n / static_cast<std::size_t>(numLayers));
+    return p;
+}
+
+LlamaWeights bindWeights(const ModelConfig& c, const WeightFiles& files, const Placement& placement,
+                         at::ScalarType dtype)
 {
     requireWeights(c, files);
+    at::Device device = placement.first();
     auto read = [&](const std::string& n) { return readTensor(files, n, device, dtype); };
     LlamaWeights w;
     w.embed = read("model.embed_tokens.weight");
-    w.lmHead = c.tieWordEmbeddings ? w.embed : read("lm_head.weight");
+    device = placement.last();
+    // tied: the same tensor when embedding and head share a device, else a copy on the head's device
+    w.lmHead = c.tieWordEmbeddings ? w.embed.to(device) : read("lm_head.weight");
     w.finalNorm = read("model.norm.weight");
     for (std::int64_t l = 0; l < c.numLayers; ++l) {
+        device = placement.layer(l);
         const std::string p = "model.layers." + std::to_string(l) + ".";
         LayerWeights lw;
         lw.inputNorm = read(p + "input_layernorm.weight");
@@ -73,6 +88,22 @@ at::Device parseDevice(const std::string& s)
     if (index >= static_cast<int>(at::getNumGPUs()))
         throw InputError("device '" + s + "' requested but only " + std::to_string(at::getNumGPUs()) + " GPU(s) exist");
     return at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(index));
+}
+
+std::vector<at::Device> parseDevices(const std::string& s)
+{
+    std::vector<at::Device> out;
+    std::size_t start = 0;
+    while (true) {
+        std::size_t comma = s.find(',', start);
+        at::Device d = parseDevice(s.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+        out.push_back(d);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    for (const auto& d : out)
+        if (d.type() != out.front().type()) throw InputError("device list '" + s + "' mixes CPU and CUDA");
+    return out;
 }
 
 at::ScalarType parseComputeDtype(const std::string& s, const at::Device& device)

@@ -380,3 +380,31 @@ TEST_CASE("CUDA f32 / bf16 / f16 agree with the CPU")
             }
     }
 }
+
+TEST_CASE("layers split over a device list give the same results")
+{
+    TinySpec s;
+    s.layers = 3;
+    s.tie = true;
+    hs::test::TempDir dir;
+    hs::test::writeTinyModel(dir.path, s);
+    std::vector<std::vector<int64_t>> seqs = {someIds(6, s.vocab, 1), someIds(9, s.vocab, 2)};
+    Captures one = LlamaModel::load(dir.path)->forward(seqs, everything(s));
+    // the same device listed several times takes the split code path without a second device
+    Captures split = LlamaModel::load(dir.path, "cpu,cpu,cpu", "f32")->forward(seqs, everything(s));
+    for (size_t b = 0; b < seqs.size(); ++b)
+        for (const auto& name : one.names()) CHECK(maxAbsDiff(split.tensor(name, b), one.tensor(name, b)) == 0.0);
+    CHECK_THROWS_AS(LlamaModel::load(dir.path, "cpu,", "f32"), hs::InputError);
+    CHECK_THROWS_AS(LlamaModel::load(dir.path, "cpu,cuda:0", "f32"), hs::InputError);
+
+    if (!at::hasCUDA() || at::getNumGPUs() < 2) {
+        hs::test::skipMessage("fewer than 2 GPUs: the cross-GPU split is not tested");
+        return;
+    }
+    auto gpus = LlamaModel::load(dir.path, "cuda:0,cuda:1", "f32");
+    Captures g = gpus->forward(seqs, everything(s));
+    CHECK(g.tensor("resid_out.0").device().index() == 0);
+    CHECK(g.tensor("logits").device().index() == 1);
+    for (size_t b = 0; b < seqs.size(); ++b)
+        for (const auto& name : one.names()) CHECK(maxAbsDiff(g.tensor(name, b), one.tensor(name, b)) < 1e-4);
+}
