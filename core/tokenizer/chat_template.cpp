@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstring>
+
 namespace hs::tok {
 
 namespace {
@@ -95,7 +97,6 @@ ChatText applyChatTemplate(ChatFormat format, const std::string& system, const s
                            bool referenceDoubleBos)
 {
     ChatText out;
-    out.addSpecialTokens = referenceDoubleBos;
     std::string& t = out.text;
     switch (format) {
     case ChatFormat::Llama2: {
@@ -135,8 +136,14 @@ ChatText applyChatTemplate(ChatFormat format, const std::string& system, const s
         t = user;
         out.userBegin = 0;
         out.userEnd = t.size();
-        out.addSpecialTokens = true;
-        break;
+        return out;
+    }
+    if (!referenceDoubleBos) {
+        // Clean form: the tokenizer's own BOS is the only one.
+        const std::size_t bos = format == ChatFormat::Llama3 ? std::strlen("<|begin_of_text|>") : std::strlen("<s>");
+        t.erase(0, bos);
+        out.userBegin -= bos;
+        out.userEnd -= bos;
     }
     return out;
 }

@@ -1,16 +1,20 @@
 #pragma once
 // Chat templates for the detector's prompts: one system message, one user message, generation prompt open.
 //
-// Which text + addSpecialTokens gives which token sequence (Llama-2 shown; Llama-3 and Mistral alike):
+// Which text + addSpecialTokens gives which token sequence:
 //   ChatText t = applyChatTemplate(fmt, system, user, referenceDoubleBos);
-//   tokenizer.encode(t.text, t.addSpecialTokens)
-//   * referenceDoubleBos = true  -> t.text starts with the literal BOS string ("<s>", "<|begin_of_text|>") and
-//     t.addSpecialTokens = true, so the tokenizer adds a second BOS: [BOS, BOS, ...]. This is ReDeEP's input
-//     (SPEC 1.2: tokenizer.apply_chat_template(tokenize=False) then tokenizer(text)).
-//   * referenceDoubleBos = false -> the same text, t.addSpecialTokens = false: [BOS, ...], exactly the reference
-//     sequence without its first token. This is what HF apply_chat_template(tokenize=True) gives.
-// The text is identical in both forms, so character spans computed on it hold for both; only the token positions
-// shift by one.
+//   tokenizer.encode(t.text, t.addSpecialTokens)        // t.addSpecialTokens is always true
+//   * referenceDoubleBos = true  -> t.text starts with the literal BOS string ("<s>", "<|begin_of_text|>") and the
+//     tokenizer adds a second BOS: [BOS, BOS, ...]. This is ReDeEP's input (SPEC 1.2:
+//     tokenizer.apply_chat_template(tokenize=False), then tokenizer(text)).
+//   * referenceDoubleBos = false -> the same text without the literal BOS; the tokenizer adds the only BOS:
+//     [BOS, ...]. For Llama-3 and Mistral ([INST] is a special token there) and for Meta's own Llama-2-chat
+//     tokenizer.json this is exactly the reference sequence without its first token. With ../shared's huggyllama
+//     Llama-2 file (<s> declared normalized=true) the first "[" differs: "<s>[INST]" gives [1, 29961 "[", ...]
+//     after the literal <s>, "[INST]" alone gives [518 "▁[", ...].
+//   (HF apply_chat_template(tokenize=True) = encode(reference text, addSpecialTokens=false): one BOS, the reference
+//   tail; use that combination when you need it.)
+// userBegin/userEnd locate the user message in whichever text was returned.
 //
 // Templates (the published chat templates, rendered for [system?, user] + generation prompt):
 //   Llama2:  "<s>[INST] <<SYS>>\n{system}\n<</SYS>>\n\n{user}" stripped at the end, then " [/INST]"
@@ -32,7 +36,7 @@ enum class ChatFormat { Llama2, Llama3, Mistral, None };
 struct ChatText {
     std::string text;
     std::size_t userBegin = 0, userEnd = 0; // byte range of the (stripped) user message inside text
-    bool addSpecialTokens = true;           // pass to Tokenizer::encode, see above
+    bool addSpecialTokens = true;           // pass to Tokenizer::encode (true for every format and form)
 };
 
 // From a model folder (tokenizer_config.json chat_template, else config.json, else the tokenizer files) or from the

@@ -14,7 +14,10 @@ TEST_CASE("llama-2 template text is ReDeEP's")
     CHECK(c.text == "<s>[INST] <<SYS>>\nYou are a helpful assistant.\n<</SYS>>\n\nSummarize:\nabc [/INST]");
     CHECK(c.text.substr(c.userBegin, c.userEnd - c.userBegin) == "Summarize:\nabc");
     CHECK(c.addSpecialTokens);
-    CHECK_FALSE(applyChatTemplate(ChatFormat::Llama2, "s", "u", false).addSpecialTokens);
+    const ChatText clean = applyChatTemplate(ChatFormat::Llama2, "You are a helpful assistant.", "Summarize:\nabc \n ", false);
+    CHECK(clean.text == c.text.substr(3));
+    CHECK(clean.text.substr(clean.userBegin, clean.userEnd - clean.userBegin) == "Summarize:\nabc");
+    CHECK(clean.addSpecialTokens);
 }
 
 TEST_CASE("llama-3 and mistral template texts")
@@ -25,7 +28,7 @@ TEST_CASE("llama-3 and mistral template texts")
                      "<|start_header_id|>assistant<|end_header_id|>\n\n");
     CHECK(l3.text.substr(l3.userBegin, l3.userEnd - l3.userBegin) == "hi");
     const ChatText m = applyChatTemplate(ChatFormat::Mistral, "sys", "hi ", false);
-    CHECK(m.text == "<s>[INST] sys\n\nhi [/INST]");
+    CHECK(m.text == "[INST] sys\n\nhi [/INST]");
     CHECK(m.text.substr(m.userBegin, m.userEnd - m.userBegin) == "hi ");
 }
 
@@ -41,25 +44,30 @@ TEST_CASE("format detection")
     CHECK(chatFormatFor(models + "/llama3-tokenizer") == ChatFormat::Llama3);
 }
 
-TEST_CASE("reference form has two BOS, clean form one, otherwise identical")
+TEST_CASE("reference form has two BOS, clean form one")
 {
     HS_REQUIRE_SHARED(models, "data/models");
-    struct Case { ChatFormat f; const char* dir; int bos; };
-    for (const Case& k : {Case{ChatFormat::Llama2, "llama2-tokenizer", 1}, Case{ChatFormat::Mistral, "mistral-7b-instruct-v0.3", 1},
-                          Case{ChatFormat::Llama3, "llama3-tokenizer", 128000}}) {
+    struct Case { ChatFormat f; const char* dir; int bos; bool sameTail; };
+    // huggyllama's Llama-2 file matches "<s>" as "▁<s>", so "[INST]" after a literal <s> tokenizes differently.
+    for (const Case& k : {Case{ChatFormat::Llama2, "llama2-tokenizer", 1, false},
+                          Case{ChatFormat::Mistral, "mistral-7b-instruct-v0.3", 1, true},
+                          Case{ChatFormat::Llama3, "llama3-tokenizer", 128000, true}}) {
         CAPTURE(chatFormatName(k.f));
         const Tokenizer tok = Tokenizer::fromDir(models + "/" + k.dir);
         const ChatText ref = applyChatTemplate(k.f, "You are a helpful assistant.", "What is 2+2?", true);
         const ChatText clean = applyChatTemplate(k.f, "You are a helpful assistant.", "What is 2+2?", false);
-        CHECK(ref.text == clean.text);
+        CHECK(ref.text.substr(ref.userBegin, ref.userEnd - ref.userBegin) ==
+              clean.text.substr(clean.userBegin, clean.userEnd - clean.userBegin));
         const auto a = tok.encode(ref.text, ref.addSpecialTokens).ids;
         const auto b = tok.encode(clean.text, clean.addSpecialTokens).ids;
-        REQUIRE(a.size() == b.size() + 1);
+        REQUIRE(a.size() > 2);
+        REQUIRE(b.size() > 2);
         CHECK(a[0] == k.bos);
         CHECK(a[1] == k.bos);
         CHECK(b[0] == k.bos);
         CHECK(b[1] != k.bos);
-        CHECK(std::vector<int>(a.begin() + 1, a.end()) == b);
+        if (k.sameTail) CHECK(std::vector<int>(a.begin() + 1, a.end()) == b);
+        else CHECK(std::vector<int>(b.begin(), b.begin() + 4) == std::vector<int>{1, 518, 25580, 29962});
     }
 }
 
