@@ -51,7 +51,9 @@ ChatFormat fromConfigText(const std::string& text)
         const std::string type = j.value("model_type", "");
         const int vocab = j.value("vocab_size", 0);
         if (type == "mistral") return ChatFormat::Mistral;
-        if (type == "llama") return vocab >= 128000 ? ChatFormat::Llama3 : ChatFormat::Llama2;
+        // Only the real vocabularies: a small test model of type "llama" was not trained on a chat template.
+        if (type == "llama" && vocab >= 128000) return ChatFormat::Llama3;
+        if (type == "llama" && (vocab == 32000 || vocab == 32001)) return ChatFormat::Llama2;
     } catch (const nlohmann::json::exception&) {
     }
     return ChatFormat::None;

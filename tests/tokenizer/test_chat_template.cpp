@@ -38,6 +38,10 @@ TEST_CASE("format detection")
     CHECK(chatFormatFor(R"({"model_type": "llama", "vocab_size": 128256})") == ChatFormat::Llama3);
     CHECK(chatFormatFor(R"({"model_type": "mistral"})") == ChatFormat::Mistral);
     CHECK(chatFormatFor("{}") == ChatFormat::None);
+    CHECK(chatFormatFor(R"({"model_type": "llama", "vocab_size": 1024})") == ChatFormat::None); // tiny test models
+    CHECK(chatFormatFor(hs::test::sourceDir() + "/tests/fixtures/tokenizer/tiny-bytelevel-gpt2") == ChatFormat::None);
+    if (hs::isDirectory(hs::test::sourceDir() + "/resources/demo/model"))
+        CHECK(chatFormatFor(hs::test::sourceDir() + "/resources/demo/model") == ChatFormat::None);
     HS_REQUIRE_SHARED(models, "data/models");
     CHECK(chatFormatFor(models + "/mistral-7b-instruct-v0.3") == ChatFormat::Mistral);
     CHECK(chatFormatFor(models + "/llama2-tokenizer") == ChatFormat::Llama2);
