@@ -119,3 +119,19 @@ TEST_CASE("golden: tiny WordPiece and byte-level fixtures")
         compareGolden(name, Tokenizer::fromFile(hs::test::fixturePath(std::string(name) + "/tokenizer.json")));
     }
 }
+
+TEST_CASE("golden: the test models' and demo model's own tokenizers")
+{
+    const std::string root = hs::test::sourceDir();
+    for (const auto& [name, dir] : {std::make_pair("model-tiny-mha", "/tests/fixtures/models/tiny-mha"),
+                                    std::make_pair("model-tiny-gqa-llama3", "/tests/fixtures/models/tiny-gqa-llama3"),
+                                    std::make_pair("model-tiny-bert", "/tests/fixtures/models/tiny-bert"),
+                                    std::make_pair("demo-model", "/resources/demo/model")}) {
+        const std::string file = root + dir + "/tokenizer.json";
+        if (!hs::fileExists(file)) {
+            hs::test::skipMessage(file + " is absent");
+            continue;
+        }
+        compareGolden(name, Tokenizer::fromFile(file));
+    }
+}

@@ -307,6 +307,13 @@ def main():
     small = [r for r in rows if r["kind"] == "edge"] + responses[::2]
     for sub in ("tiny-wordpiece", "tiny-bytelevel-llama3", "tiny-bytelevel-gpt2"):
         jobs.append((sub, os.path.join(args.fixtures, sub, "tokenizer.json"), True))
+    # The test models' and the demo model's own tokenizers (made by other golden scripts), when present.
+    repo = os.path.join(here, "..", "..")
+    for name, rel in (("model-tiny-mha", "tests/fixtures/models/tiny-mha"),
+                      ("model-tiny-gqa-llama3", "tests/fixtures/models/tiny-gqa-llama3"),
+                      ("model-tiny-bert", "tests/fixtures/models/tiny-bert"),
+                      ("demo-model", "resources/demo/model")):
+        jobs.append((name, os.path.join(repo, rel, "tokenizer.json"), True))
     jobs += [tuple(e.split("=", 1)) + (False,) for e in args.extra]
     failures = 0
     for name, path, subset in jobs:
