@@ -86,6 +86,7 @@ struct TinySpec {
     int64_t vocab = 96, hidden = 32, intermediate = 48, layers = 2, heads = 4, kvHeads = 4, headDim = 8;
     bool tie = false;
     bool llama3 = false;  // rope_scaling llama3 with a small original context so it changes frequencies
+    int64_t slidingWindow = 0;  // > 0: a Mistral config with this sliding_window
     uint64_t seed = 7;
 };
 
@@ -100,6 +101,12 @@ inline std::string tinyConfigJson(const TinySpec& s)
                     std::to_string(s.headDim) + ",\"rms_norm_eps\":1e-5,\"rope_theta\":10000.0," +
                     "\"max_position_embeddings\":256,\"tie_word_embeddings\":" + (s.tie ? "true" : "false") +
                     ",\"torch_dtype\":\"float32\"";
+    if (s.slidingWindow > 0) {
+        auto pos = j.find("LlamaForCausalLM");
+        j.replace(pos, 16, "MistralForCausalLM");
+        j.replace(j.find("\"llama\""), 7, "\"mistral\"");
+        j += ",\"sliding_window\":" + std::to_string(s.slidingWindow);
+    }
     if (s.llama3)
         j += ",\"rope_scaling\":{\"rope_type\":\"llama3\",\"factor\":8.0,\"low_freq_factor\":1.0,"
              "\"high_freq_factor\":4.0,\"original_max_position_embeddings\":16}";

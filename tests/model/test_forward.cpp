@@ -44,6 +44,7 @@ Reference reference(const std::map<std::string, at::Tensor>& w, const TinySpec& 
         return x * cosT + rot * sinT;
     };
     at::Tensor causal = at::ones({T, T}, at::kBool).tril();
+    if (s.slidingWindow > 0) causal = causal.logical_and(at::ones({T, T}, at::kBool).triu(-(s.slidingWindow - 1)));
 
     Reference r;
     at::Tensor x = W("model.embed_tokens.weight").index_select(0, at::tensor(ids, at::kLong));
@@ -133,6 +134,25 @@ TEST_CASE("forward matches a float64 reference: grouped-query, llama3 rope, tied
     s.layers = 3;
     s.seed = 11;
     checkAgainstReference(s);
+}
+
+TEST_CASE("forward matches a float64 reference: Mistral sliding window")
+{
+    TinySpec s;
+    s.kvHeads = 2;
+    s.slidingWindow = 4;  // shorter than the 13-token test sequence, so the window cuts keys
+    checkAgainstReference(s);
+    hs::test::TempDir dir;
+    hs::test::writeTinyModel(dir.path, s);
+    auto model = LlamaModel::load(dir.path);
+    CHECK(model->config().architecture == "MistralForCausalLM");
+    CHECK(model->config().slidingWindow == 4);
+    Probe p;
+    p.heads = {{0, 0}};
+    Captures caps = model->forward({someIds(10, s.vocab, 3)}, p);
+    at::Tensor row9 = caps.tensor("attn_probs.0.0")[9];
+    CHECK(row9.narrow(0, 0, 6).abs().max().item<double>() == 0.0);  // keys 0..5 are outside the window of 4
+    CHECK(row9.narrow(0, 6, 4).sum().item<double>() == doctest::Approx(1.0));
 }
 
 TEST_CASE("captured attention: row/column ranges, rows normalised over all keys up to the query")
