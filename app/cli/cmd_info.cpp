@@ -144,7 +144,8 @@ int runInfo(const hs::cli::Args& args)
     }
     if (!problems.empty()) {
         std::string msg = dir + ": " + std::to_string(problems.size()) + " problem(s) with the weights:";
-        for (const auto& p : problems) msg += "\n  " + p;
+        for (std::size_t i = 0; i < problems.size() && i < 40; ++i) msg += "\n  " + problems[i];
+        if (problems.size() > 40) msg += "\n  ... and " + std::to_string(problems.size() - 40) + " more";
         std::cerr << "halluscope-cli info: error: " << msg << "\n";
         return 2;
     }

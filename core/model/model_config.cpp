@@ -121,12 +121,20 @@ ModelConfig ModelConfig::fromJsonText(const std::string& text, const std::string
     c.tieWordEmbeddings = boolField(j, "tie_word_embeddings", false);
     c.torchDtype = stringField(j, "torch_dtype", stringField(j, "dtype"));
 
-    const std::pair<std::int64_t, const char*> sizes[] = {
-        {c.vocabSize, "vocab_size"}, {c.hiddenSize, "hidden_size"}, {c.intermediateSize, "intermediate_size"},
-        {c.numLayers, "num_hidden_layers"}, {c.numHeads, "num_attention_heads"},
-        {c.numKvHeads, "num_key_value_heads"}};
-    for (const auto& [v, name] : sizes)
-        if (v <= 0 || v > (std::int64_t(1) << 24)) bad(source, std::string("\"") + name + "\" is out of range");
+    // Generous bounds (the largest open models are far inside them) that keep a hostile config from
+    // driving allocations: every later size is a product of these.
+    struct Bound {
+        std::int64_t value;
+        const char* name;
+        std::int64_t max;
+    };
+    const Bound sizes[] = {{c.vocabSize, "vocab_size", 1 << 24},          {c.hiddenSize, "hidden_size", 1 << 20},
+                           {c.intermediateSize, "intermediate_size", 1 << 22}, {c.numLayers, "num_hidden_layers", 4096},
+                           {c.numHeads, "num_attention_heads", 4096},         {c.numKvHeads, "num_key_value_heads", 4096}};
+    for (const auto& b : sizes)
+        if (b.value <= 0 || b.value > b.max)
+            bad(source, std::string("\"") + b.name + "\" = " + std::to_string(b.value) + " is out of range [1, " +
+                            std::to_string(b.max) + "]");
     if (c.numHeads % c.numKvHeads != 0)
         bad(source, "num_attention_heads (" + std::to_string(c.numHeads) + ") is not a multiple of "
                     "num_key_value_heads (" + std::to_string(c.numKvHeads) + ")");

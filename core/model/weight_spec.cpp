@@ -2,6 +2,8 @@
 
 #include "core/util/error.h"
 
+#include <algorithm>
+
 namespace hs::model {
 
 std::string shapeString(const std::vector<std::int64_t>& shape)
@@ -60,7 +62,9 @@ void requireWeights(const ModelConfig& c, const WeightFiles& files)
     if (problems.empty()) return;
     std::string msg = files.dir() + ": " + std::to_string(problems.size()) + " problem" +
                       (problems.size() == 1 ? "" : "s") + " with the weights:";
-    for (const auto& p : problems) msg += "\n  " + p;
+    const std::size_t shown = std::min<std::size_t>(problems.size(), 40);
+    for (std::size_t i = 0; i < shown; ++i) msg += "\n  " + problems[i];
+    if (shown < problems.size()) msg += "\n  ... and " + std::to_string(problems.size() - shown) + " more";
     throw InputError(msg);
 }
 

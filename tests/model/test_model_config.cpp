@@ -122,5 +122,8 @@ TEST_CASE("unusable configs are refused with the file name")
           std::string::npos);
     CHECK(err(base + R"("num_attention_heads":4,"attention_bias":true})").find("attention_bias") != std::string::npos);
     CHECK(err(base + R"("num_attention_heads":"4"})").find("not an integer") != std::string::npos);
+    std::string huge = R"({"model_type":"llama","vocab_size":10,"hidden_size":64,"intermediate_size":8,)"
+                       R"("num_hidden_layers":100000000,"num_attention_heads":4})";
+    CHECK(err(huge).find("num_hidden_layers\" = 100000000 is out of range") != std::string::npos);
     CHECK_THROWS_WITH_AS(ModelConfig::load("/nonexistent"), doctest::Contains("no config.json"), hs::InputError);
 }
