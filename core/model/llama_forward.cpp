@@ -114,7 +114,7 @@ const std::string& LlamaModel::device() const { return impl_->deviceName; }
 const std::string& LlamaModel::dtype() const { return impl_->dtypeName; }
 
 Captures LlamaModel::forward(const std::vector<std::vector<std::int64_t>>& sequences, const Probe& probe,
-                             const Hook& hook) const
+                             const Hook& hook, const Reducer& reduceAttention) const
 {
     if (sequences.empty()) throw Error("forward: empty batch");
     std::int64_t T = 0;
@@ -127,11 +127,11 @@ Captures LlamaModel::forward(const std::vector<std::vector<std::int64_t>>& seque
     auto acc = ids.accessor<std::int64_t, 2>();
     for (std::size_t b = 0; b < sequences.size(); ++b)
         for (std::size_t t = 0; t < sequences[b].size(); ++t) acc[b][t] = sequences[b][t];
-    return forward(ids, lengths, probe, hook);
+    return forward(ids, lengths, probe, hook, reduceAttention);
 }
 
 Captures LlamaModel::forward(const at::Tensor& inputIds, const std::vector<std::int64_t>& lengths, const Probe& probe,
-                             const Hook& hook) const
+                             const Hook& hook, const Reducer& reduceAttention) const
 {
     c10::NoGradGuard noGrad;
     const ModelConfig& c = impl_->config;
@@ -196,7 +196,10 @@ Captures LlamaModel::forward(const at::Tensor& inputIds, const std::vector<std::
                 Range cols = resolveRange(probe.attnCols, b, B, lengths[b]);
                 at::Tensor p = detail::headProbabilities(q[b], k[b], hs, c.groupSize(), rows.begin, rows.end,
                                                          cols.begin, cols.end, c.slidingWindow);
-                for (std::size_t i = 0; i < hs.size(); ++i) perHead[i].push_back({p[i], rows, cols});
+                for (std::size_t i = 0; i < hs.size(); ++i) {
+                    at::Tensor kept = reduceAttention ? reduceAttention(attnProbsName(l, hs[i]), b, p[i]) : p[i];
+                    perHead[i].push_back({kept, rows, cols});
+                }
             }
             for (std::size_t i = 0; i < hs.size(); ++i) caps[attnProbsName(l, hs[i])] = std::move(perHead[i]);
         }

@@ -47,15 +47,21 @@ public:
     // ("resid_mid.L", "resid_out.L", "final_norm"). Setting it runs every layer.
     using Hook = std::function<void(const std::string& name, const at::Tensor& value)>;
 
+    // Optional reduction of each captured attention block as soon as it exists (on its device), so a
+    // caller that needs only, say, per-chunk sums or top-k indices never holds every head's [rows, cols]
+    // at once. Receives ("attn_probs.L.H", sequence, probs [rows, cols] float32); what it returns is
+    // stored as that capture instead (any shape and dtype).
+    using Reducer = std::function<at::Tensor(const std::string& name, std::size_t seq, const at::Tensor& probs)>;
+
     // One teacher-forced pass over a batch of right-padded sequences.
     // inputIds: [B, T] integer token ids (any device); lengths[b] in [1, T] is sequence b's real length.
     // Padded positions never influence real ones. Throws hs::InputError on ids outside the vocabulary.
     // Captures live on the device of the layer that made them (final_norm / logits: the last device).
     Captures forward(const at::Tensor& inputIds, const std::vector<std::int64_t>& lengths, const Probe& probe,
-                     const Hook& hook = {}) const;
+                     const Hook& hook = {}, const Reducer& reduceAttention = {}) const;
     // Convenience: pads the sequences itself.
     Captures forward(const std::vector<std::vector<std::int64_t>>& sequences, const Probe& probe,
-                     const Hook& hook = {}) const;
+                     const Hook& hook = {}, const Reducer& reduceAttention = {}) const;
 
     // Logit lens helpers. applyFinalNorm: [..., D] → final RMSNorm in the model dtype on the model device.
     // lmHeadSlice: normed [..., D] → float32 logits of vocabulary ids [vBegin, vEnd), so a caller can

@@ -282,6 +282,29 @@ TEST_CASE("logit lens helpers reproduce final_norm and logits; hooks see every l
     CHECK(model->forward({ids}, Probe{}).names().empty());
 }
 
+TEST_CASE("an attention reducer replaces each captured block as it is made")
+{
+    TinySpec s;
+    hs::test::TempDir dir;
+    hs::test::writeTinyModel(dir.path, s);
+    auto model = LlamaModel::load(dir.path);
+    auto ids = someIds(10, s.vocab, 9);
+    Probe p;
+    p.heads = {{0, 1}, {1, 2}};
+    p.attnRows = {Range{5, -1}};
+    p.attnCols = {Range{0, 5}};
+    Captures full = model->forward({ids}, p);
+    std::vector<std::string> calls;
+    Captures reduced = model->forward({ids}, p, {}, [&](const std::string& name, std::size_t seq, const at::Tensor& probs) {
+        calls.push_back(name + "/" + std::to_string(seq));
+        return probs.sum(1);  // e.g. the prompt's share of each response row
+    });
+    CHECK(calls.size() == 2);
+    CHECK((reduced.tensor("attn_probs.1.2").sizes() == at::IntArrayRef({5})));
+    CHECK(maxAbsDiff(reduced.tensor("attn_probs.1.2"), full.tensor("attn_probs.1.2").sum(1)) < 1e-6);
+    CHECK(reduced.get("attn_probs.0.1").rows.begin == 5);
+}
+
 TEST_CASE("bf16 compute stays close to f32")
 {
     TinySpec s;
