@@ -3,6 +3,8 @@
 #include "core/analysis/metrics.h"
 
 #include <QCryptographicHash>
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <exception>
@@ -18,30 +20,69 @@ int AnalysisState::indexOf(const QString& id) const
     return it == scores_.ids.end() ? -1 : static_cast<int>(it - scores_.ids.begin());
 }
 
+ScoredTable scoreTable(std::shared_ptr<const analysis::FeatureTable> table, const analysis::RedeepParams& params)
+{
+    ScoredTable out;
+    out.table = std::move(table);
+    out.params = params;
+    if (!out.table || out.table->rows() == 0)
+        return out;
+    try {
+        out.selection = analysis::selectRedeep(*out.table, params);
+        out.scores = analysis::scoreRedeep(*out.table, out.selection, params);
+        out.bestThreshold = analysis::bestF1(out.scores.score, out.scores.label).threshold;
+    } catch (const std::exception& e) {
+        out.scores = {};
+        out.error = QString::fromStdString(e.what());
+    }
+    return out;
+}
+
 void AnalysisState::setTable(std::shared_ptr<const analysis::FeatureTable> table, SampleCatalog catalog,
                              const QString& sourceName)
 {
-    table_ = std::move(table);
+    setScoredTable(scoreTable(std::move(table), params_), std::move(catalog), sourceName);
+}
+
+void AnalysisState::setTableAsync(std::shared_ptr<const analysis::FeatureTable> table, SampleCatalog catalog,
+                                  const QString& sourceName)
+{
+    pending_ = PendingTable{std::move(table), std::move(catalog), sourceName};
+    if (!scoring_)
+        startAsync();
+}
+
+void AnalysisState::startAsync()
+{
+    PendingTable job = std::move(*pending_);
+    pending_.reset();
+    scoring_ = true;
+    auto* watcher = new QFutureWatcher<ScoredTable>(this);
+    connect(watcher, &QFutureWatcher<ScoredTable>::finished, this, [this, watcher, job] {
+        watcher->deleteLater();
+        scoring_ = false;
+        if (pending_) { // a newer table arrived meanwhile: this result is already stale
+            startAsync();
+            return;
+        }
+        setScoredTable(watcher->result(), job.catalog, job.name);
+    });
+    watcher->setFuture(QtConcurrent::run(&scoreTable, job.table, params_));
+}
+
+void AnalysisState::setScoredTable(ScoredTable scored, SampleCatalog catalog, const QString& sourceName)
+{
+    table_ = std::move(scored.table);
     catalog_ = std::move(catalog);
     sourceName_ = sourceName;
-    selection_ = {};
-    scores_ = {};
-    try {
-        if (table_ && table_->rows() > 0)
-            selection_ = analysis::selectRedeep(*table_, params_);
-    } catch (const std::exception& e) {
-        Q_EMIT failed(QString::fromStdString(e.what()));
-    }
-    rescore();
+    selection_ = std::move(scored.selection);
+    scores_ = std::move(scored.scores);
+    if (!scored.error.isEmpty())
+        Q_EMIT failed(scored.error);
+    updateScoreRange();
     computeHeldOut();
     // Start at the best-F1 threshold: the most useful first view.
-    if (hasData()) {
-        try {
-            threshold_ = analysis::bestF1(scores_.score, scores_.label).threshold;
-        } catch (const std::exception&) {
-            threshold_ = (minScore_ + maxScore_) / 2;
-        }
-    }
+    threshold_ = hasData() ? scored.bestThreshold : 0.5;
     Q_EMIT tableChanged();
     Q_EMIT scoresChanged();
     Q_EMIT thresholdChanged(threshold_);
@@ -91,8 +132,7 @@ void AnalysisState::clear()
 void AnalysisState::rescore()
 {
     scores_ = {};
-    minScore_ = 0;
-    maxScore_ = 1;
+    updateScoreRange();
     if (!table_ || table_->rows() == 0)
         return;
     try {
@@ -102,6 +142,13 @@ void AnalysisState::rescore()
         Q_EMIT failed(QString::fromStdString(e.what()));
         return;
     }
+    updateScoreRange();
+}
+
+void AnalysisState::updateScoreRange()
+{
+    minScore_ = 0;
+    maxScore_ = 1;
     if (!scores_.score.empty()) {
         const auto [lo, hi] = std::minmax_element(scores_.score.begin(), scores_.score.end());
         minScore_ = *lo;

@@ -10,9 +10,23 @@
 #include <QString>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace hs::ui {
+
+// A table with its ReDeEP selection and scores, computed off the GUI thread (selection ranks
+// every feature by AUC, which takes tens of milliseconds on token-level tables).
+struct ScoredTable {
+    std::shared_ptr<const analysis::FeatureTable> table;
+    analysis::RedeepParams params;
+    analysis::Selection selection;
+    analysis::ResponseScores scores;
+    double bestThreshold = 0.5;
+    QString error; // why scoring failed (e.g. one class only); scores are then empty
+};
+// Pure and thread-safe.
+ScoredTable scoreTable(std::shared_ptr<const analysis::FeatureTable> table, const analysis::RedeepParams& params);
 
 class AnalysisState : public QObject {
     Q_OBJECT
@@ -42,6 +56,13 @@ public:
     // Replaces the data; selects heads/layers with the current parameters and rescores.
     void setTable(std::shared_ptr<const analysis::FeatureTable> table, SampleCatalog catalog,
                   const QString& sourceName);
+    // The same, with the scoring already done (by scoreTable on a worker thread).
+    void setScoredTable(ScoredTable scored, SampleCatalog catalog, const QString& sourceName);
+    // The same, scoring on a worker thread; tableChanged follows. While one is in flight a newer
+    // call replaces any waiting one (live runs push a growing table every second).
+    void setTableAsync(std::shared_ptr<const analysis::FeatureTable> table, SampleCatalog catalog,
+                       const QString& sourceName);
+    bool isScoring() const { return scoring_; }
     void updateCatalog(const SampleCatalog& catalog); // merges, keeps scores
     // New parameters: reselects by AUC (ReDeEP's rule) and rescores.
     void setParams(const analysis::RedeepParams& params);
@@ -57,7 +78,9 @@ Q_SIGNALS:
     void failed(const QString& message); // a rescoring error, with its reason
 
 private:
+    void startAsync();
     void rescore();
+    void updateScoreRange();
     void computeHeldOut();
 
     std::shared_ptr<const analysis::FeatureTable> table_;
@@ -68,6 +91,13 @@ private:
     analysis::ResponseScores scores_;
     std::vector<bool> heldOut_;
     double threshold_ = 0.5, minScore_ = 0, maxScore_ = 1;
+    struct PendingTable {
+        std::shared_ptr<const analysis::FeatureTable> table;
+        SampleCatalog catalog;
+        QString name;
+    };
+    std::optional<PendingTable> pending_;
+    bool scoring_ = false;
 };
 
 } // namespace hs::ui

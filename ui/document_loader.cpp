@@ -156,7 +156,7 @@ QString describeKind(DocumentKind kind)
     }
 }
 
-LoadedDocument loadDocument(const QString& path)
+LoadedDocument loadDocument(const QString& path, const analysis::RedeepParams& params)
 {
     LoadedDocument doc;
     doc.path = path;
@@ -189,6 +189,8 @@ LoadedDocument loadDocument(const QString& path)
         default:
             doc.error = tr("Not a dataset, model folder, session or feature log: %1").arg(path);
         }
+        if (doc.table)
+            doc.scored = scoreTable(doc.table, params);
     } catch (const std::exception& e) {
         doc.error = tr("Could not open %1: %2").arg(path, QString::fromStdString(e.what()));
     }

@@ -4,6 +4,7 @@
 // widget and no torch.
 #include "core/analysis/feature_table.h"
 #include "core/detect/sample_result.h"
+#include "ui/analysis_state.h"
 #include "ui/sample_catalog.h"
 
 #include <QString>
@@ -19,6 +20,7 @@ struct LoadedDocument {
     QString path;
     DocumentKind kind = DocumentKind::Unknown;
     std::shared_ptr<const analysis::FeatureTable> table; // FeatureLog and Session
+    ScoredTable scored;                                   // the table scored with the given parameters
     SampleCatalog catalog;                                // whatever per-sample text we found
     std::vector<detect::SampleResult> results;            // Session: every stored result
     QString runSettingsJson;                              // Session: the run's settings, to resume it
@@ -32,7 +34,8 @@ struct LoadedDocument {
 DocumentKind classifyPath(const QString& path);
 QString describeKind(DocumentKind kind);
 
-// Loads the document; never throws (errors land in LoadedDocument::error).
-LoadedDocument loadDocument(const QString& path);
+// Loads the document and scores its table with `params`; never throws (errors land in
+// LoadedDocument::error).
+LoadedDocument loadDocument(const QString& path, const analysis::RedeepParams& params);
 
 } // namespace hs::ui

@@ -244,7 +244,7 @@ void MainWindow::openPath(const QString& path)
         applyDocument(watcher->result());
         watcher->deleteLater();
     });
-    watcher->setFuture(QtConcurrent::run(&loadDocument, path));
+    watcher->setFuture(QtConcurrent::run(&loadDocument, path, analysis_->params()));
 }
 
 void MainWindow::applyDocument(const LoadedDocument& doc)
@@ -262,7 +262,7 @@ void MainWindow::applyDocument(const LoadedDocument& doc)
     switch (doc.kind) {
     case DocumentKind::FeatureLog:
     case DocumentKind::Session:
-        analysis_->setTable(doc.table, doc.catalog, QFileInfo(doc.path).fileName());
+        analysis_->setScoredTable(doc.scored, doc.catalog, QFileInfo(doc.path).fileName());
         if (doc.kind == DocumentKind::Session) {
             sessionPath_ = doc.path;
             runPanel_->applySessionSettings(doc.runSettingsJson);

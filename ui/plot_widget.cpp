@@ -1,5 +1,7 @@
 #include "ui/plot_widget.h"
 
+#include "ui/replot_scheduler.h"
+
 #include <QBuffer>
 #include <QContextMenuEvent>
 #include <QFileDialog>
@@ -7,12 +9,10 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QSvgGenerator>
-#include <QTimer>
 
 namespace hs::ui {
 
 namespace {
-constexpr int kReplotIntervalMs = 40; // 25 Hz
 constexpr const char* kMarkerLayer = "markers";
 }
 
@@ -23,16 +23,6 @@ PlotWidget::PlotWidget(const QString& exportBaseName, QWidget* parent)
     setNoAntialiasingOnDrag(true);
     setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     setToolTip(tr("Drag to pan, wheel to zoom, double-click to reset; right-click to export"));
-    replotTimer_ = new QTimer(this);
-    replotTimer_->setInterval(kReplotIntervalMs);
-    connect(replotTimer_, &QTimer::timeout, this, [this] {
-        if (!dirty_) {
-            replotTimer_->stop(); // idle plots cost nothing
-            return;
-        }
-        dirty_ = false;
-        replot(QCustomPlot::rpQueuedRefresh);
-    });
     connect(this, &QCustomPlot::mouseDoubleClick, this, [this](QMouseEvent*) {
         rescaleAxes();
         requestReplot();
@@ -41,9 +31,7 @@ PlotWidget::PlotWidget(const QString& exportBaseName, QWidget* parent)
 
 void PlotWidget::requestReplot()
 {
-    dirty_ = true;
-    if (!replotTimer_->isActive())
-        replotTimer_->start();
+    ReplotScheduler::instance().request(this);
 }
 
 void PlotWidget::replotLayer(const QString& layerName)

@@ -1,12 +1,10 @@
 #pragma once
 // A QCustomPlot with the things every HalluScope plot shares: a context menu that exports the plot
-// as PNG, SVG or PDF, high-DPI aware rendering, and a replot that is coalesced to a timer so that
-// bursts of data updates cost one paint (the 25 Hz rule of DESIGN.md §4).
+// as PNG, SVG or PDF, high-DPI aware rendering, and a replot that goes through ReplotScheduler so
+// that bursts of data updates cost one paint, at most 25 per second (DESIGN.md §4).
 #include "ui/qcustomplot_include.h"
 
 #include <QString>
-
-class QTimer;
 
 namespace hs::ui {
 
@@ -15,7 +13,7 @@ class PlotWidget : public QCustomPlot {
 public:
     explicit PlotWidget(const QString& exportBaseName, QWidget* parent = nullptr);
 
-    // Marks the plot dirty; the next 25 Hz tick replots it once. Never replots synchronously.
+    // Marks the plot dirty; the scheduler replots it once, soon. Never replots synchronously.
     void requestReplot();
     // Repaints only `layer` (e.g. a moving marker) without re-rendering the data layers.
     void replotLayer(const QString& layerName);
@@ -37,8 +35,6 @@ private:
     bool exportSvg(const QString& path, int width, int height);
 
     QString exportBaseName_;
-    QTimer* replotTimer_ = nullptr;
-    bool dirty_ = false;
 };
 
 } // namespace hs::ui

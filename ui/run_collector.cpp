@@ -19,6 +19,7 @@ RunCollector::RunCollector(AnalysisState* analysis, QObject* parent)
     pushTimer_ = new QTimer(this);
     pushTimer_->setInterval(kPushIntervalMs);
     connect(pushTimer_, &QTimer::timeout, this, &RunCollector::flush);
+    connect(analysis_, &AnalysisState::tableChanged, this, &RunCollector::onScoresReady);
 }
 
 const detect::SampleResult* RunCollector::result(const QString& id) const
@@ -117,14 +118,22 @@ void RunCollector::flush()
     if (!dirty_ || !hasBothClasses())
         return; // ranking features needs both classes
     dirty_ = false;
-    // AnalysisState keeps its own immutable copy; we keep appending to ours.
-    analysis_->setTable(std::make_shared<const analysis::FeatureTable>(*table_), catalog_, tr("live run"));
+    // AnalysisState keeps its own immutable copy (scored on a worker); we keep appending to ours.
+    aucPendingFor_ = count();
+    analysis_->setTableAsync(std::make_shared<const analysis::FeatureTable>(*table_), catalog_, tr("live run"));
+}
+
+void RunCollector::onScoresReady()
+{
+    if (aucPendingFor_ < 0)
+        return;
     const auto& s = analysis_->scores();
     bool pos = false, neg = false;
     for (int l : s.label)
         (l ? pos : neg) = true;
     if (pos && neg)
-        Q_EMIT runningAucChanged(count(), analysis::rocAucFast(s.score, s.label));
+        Q_EMIT runningAucChanged(int(s.ids.size()), analysis::rocAucFast(s.score, s.label));
+    aucPendingFor_ = -1;
 }
 
 void RunCollector::end()

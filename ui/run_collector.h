@@ -43,6 +43,7 @@ Q_SIGNALS:
 private:
     void appendRows(const detect::SampleResult& r);
     bool hasBothClasses() const;
+    void onScoresReady();
 
     AnalysisState* analysis_;
     QTimer* pushTimer_ = nullptr;
@@ -52,6 +53,7 @@ private:
     SampleCatalog catalog_;
     detect::RunSettings settings_;
     bool dirty_ = false;
+    int aucPendingFor_ = -1; // a pushed table whose scores have not come back yet
 };
 
 } // namespace hs::ui

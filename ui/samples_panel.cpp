@@ -44,6 +44,7 @@ SamplesPanel::SamplesPanel(AnalysisState* analysis, QWidget* parent) : QWidget(p
     view_->verticalHeader()->hide();
     view_->verticalHeader()->setDefaultSectionSize(view_->fontMetrics().height() + 6);
     view_->horizontalHeader()->setStretchLastSection(true);
+    view_->horizontalHeader()->setResizeContentsPrecision(64); // sizing from every row would stall big tables
     view_->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     view_->setToolTip(tr("Double-click a sample to open it in the Live and Attention panels"));
 
