@@ -81,6 +81,7 @@ double mutualInfoKnn(const std::vector<double>& c, const std::vector<int>& d, in
         }
     }
     std::vector<double> all;
+    all.reserve(c.size());
     for (std::size_t i = 0; i < c.size(); ++i)
         if (keep[i]) all.push_back(c[i]);
     if (all.empty()) return 0;
