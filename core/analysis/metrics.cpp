@@ -259,7 +259,9 @@ Interval bootstrapAuc(const std::vector<double>& score, const std::vector<int>& 
 {
     checkInputs(score, label, "bootstrapAuc");
     requireBothClasses(label, "bootstrapAuc");
-    return bootstrap(score, label, reps, seed, level, rocAucFast);
+    Interval r = bootstrap(score, label, reps, seed, level, rocAucFast); // resamples: the rank formula
+    r.point = rocAuc(score, label);                                      // point: sklearn-exact
+    return r;
 }
 
 Interval bootstrapPearson(const std::vector<double>& score, const std::vector<int>& label, int reps,
