@@ -3,8 +3,12 @@
 // that cross-validation, threshold tuning and the CLI work with. Implementations:
 //   redeep-chunk  ReDeEP's recipe (methods_redeep.cpp): heads/layers by AUC on the training rows,
 //                 optionally (top_n, top_k, alpha, m) by grid search on the training responses.
-//   logistic      response-level features + L2 logistic regression (methods_logistic.cpp).
-//   ensemble      average of the rank-normalised scores of the two above.
+//   logistic        response-level features + L2 logistic regression (methods_logistic.cpp).
+//   chunk-logistic  L2 logistic regression on chunks with chunk labels, max over a response's
+//                   chunks (methods_chunk.cpp).
+//   boosted         gradient-boosted trees on the `logistic` features (tried; weaker).
+//   ensemble        average of the members' rank-normalised scores (default members: logistic and
+//                   chunk-logistic), the best held-out AUC (docs/analysis.md).
 #include "core/analysis/boosting.h"
 #include "core/analysis/feature_table.h"
 #include "core/analysis/grid_search.h"
