@@ -48,25 +48,30 @@ std::vector<AttentionSummary> summarise(const PreparedSample& p, const SampleCap
             cols.push_back({static_cast<int>(P * b / bins), static_cast<int>(P * (b + 1) / bins)});
     }
     const int nh = std::min<int>(s.summaryHeads, static_cast<int>(s.heads.size()));
-    at::Tensor a = c.attn.narrow(1, firstResp, std::min(nResp, R - firstResp)).to(at::kFloat).cpu();
+    if (nh == 0 || rows == 0) return out;
+    at::Tensor a = c.attn.narrow(0, 0, nh).narrow(1, firstResp, std::min(nResp, R - firstResp)).to(at::kFloat).cpu();
+    const int64_t n = a.size(1);
+    // Bin with two small matrices (row means, column sums) instead of per-cell tensor calls.
+    at::Tensor rowBins = at::zeros({rows, n}, at::kFloat), colBins = at::zeros({P, static_cast<int64_t>(cols.size())}, at::kFloat);
+    auto rb = rowBins.accessor<float, 2>();
+    for (int r = 0; r < rows; ++r) {
+        int64_t r0 = n * r / rows, r1 = std::max(r0 + 1, n * (r + 1) / rows);
+        for (int64_t i = r0; i < std::min(r1, n); ++i) rb[r][i] = 1.0f / static_cast<float>(std::min(r1, n) - r0);
+    }
+    auto cb = colBins.accessor<float, 2>();
+    for (std::size_t k = 0; k < cols.size(); ++k)
+        for (int64_t j = std::clamp<int64_t>(cols[k].first, 0, P); j < std::clamp<int64_t>(cols[k].second, 0, P); ++j)
+            cb[j][static_cast<int64_t>(k)] = 1.0f;
+    at::Tensor binned = at::matmul(at::matmul(rowBins, a), colBins).contiguous(); // [nh, rows, cols]
+    const float* v = binned.data_ptr<float>();
     for (int h = 0; h < nh; ++h) {
         AttentionSummary sum;
         sum.layer = s.heads[h].first;
         sum.head = s.heads[h].second;
         sum.rows = rows;
         sum.cols = static_cast<int>(cols.size());
-        sum.values.assign(static_cast<std::size_t>(sum.rows) * sum.cols, 0.f);
-        const int64_t n = a.size(1);
-        for (int r = 0; r < rows; ++r) {
-            int64_t r0 = n * r / rows, r1 = std::max(r0 + 1, n * (r + 1) / rows);
-            if (r0 >= n) break;
-            at::Tensor block = a[h].narrow(0, r0, std::min(r1, n) - r0).mean(0); // [P]
-            for (int k = 0; k < sum.cols; ++k) {
-                int64_t c0 = std::clamp<int64_t>(cols[k].first, 0, P), c1 = std::clamp<int64_t>(cols[k].second, 0, P);
-                sum.values[static_cast<std::size_t>(r) * sum.cols + k] =
-                    c1 > c0 ? block.narrow(0, c0, c1 - c0).sum().item<float>() : 0.f;
-            }
-        }
+        const std::size_t cells = static_cast<std::size_t>(sum.rows) * sum.cols;
+        sum.values.assign(v + h * cells, v + (h + 1) * cells);
         out.push_back(std::move(sum));
     }
     return out;
@@ -96,14 +101,17 @@ SampleResult extractFeatures(const PreparedSample& p, const SampleCaptures& c, c
         at::Tensor ecs = tokenEcs(attn, c.finalNorm, pos, K, !s.reference).cpu(); // [Hc, n]
         auto [ref, clean] = layerDivergences(c, lens, s, row0, n);                 // [layers, n]
         at::Tensor pks = s.reference ? ref * (1e6 / V) : clean;                      // mean over V x 1e6 [quirk]
-        at::Tensor ecsT = ecs.t().contiguous(), pksT = pks.t().contiguous();
+        at::Tensor ecsT = ecs.t().contiguous().to(at::kFloat), pksT = pks.t().contiguous().to(at::kFloat);
+        const float* pe = ecsT.data_ptr<float>();
+        const float* pp = pksT.data_ptr<float>();
+        const int64_t ne = ecsT.size(1), np = pksT.size(1);
         for (int64_t i = 0; i < n; ++i) {
             ScoredUnit u;
             u.tokenBegin = static_cast<int>(p.firstRow() + i);
             u.tokenEnd = u.tokenBegin + 1;
             u.label = p.rowLabel[static_cast<std::size_t>(i)];
-            u.ecs = toVector(ecsT[i]);
-            u.pks = toVector(pksT[i]);
+            u.ecs.assign(pe + i * ne, pe + (i + 1) * ne);
+            u.pks.assign(pp + i * np, pp + (i + 1) * np);
             res.units.push_back(std::move(u));
         }
     } else {
@@ -121,7 +129,9 @@ SampleResult extractFeatures(const PreparedSample& p, const SampleCaptures& c, c
             at::Tensor re = spanMeans(c.finalNorm, p.responseChunks), pe = spanMeans(c.finalNorm, p.promptChunks);
             cos = at::cosine_similarity(re.unsqueeze(1), pe.unsqueeze(0), 2, 1e-8);
         }
-        cos = cos.cpu();
+        cos = cos.to(at::kFloat).cpu().contiguous();
+        auto cosAcc = cos.accessor<float, 2>();
+        auto chAcc = choice.accessor<int64_t, 2>();
         const int64_t rowsAvail = c.residOut.empty() ? 0 : c.residOut[0].size(0);
         for (std::size_t r = 0; r < p.responseChunks.size(); ++r) {
             auto [r0, r1] = p.responseChunks[r];
@@ -130,7 +140,7 @@ SampleResult extractFeatures(const PreparedSample& p, const SampleCaptures& c, c
             u.tokenEnd = r1;
             u.label = p.chunkLabel[r];
             for (int64_t h = 0; h < choice.size(0); ++h)
-                u.ecs.push_back(cos[static_cast<int64_t>(r)][choice[h][static_cast<int64_t>(r)].item<int64_t>()].item<float>());
+                u.ecs.push_back(cosAcc[static_cast<int64_t>(r)][chAcc[h][static_cast<int64_t>(r)]]);
             int64_t a = std::max<int64_t>(0, r0 - c.rowBase), b = std::min<int64_t>(rowsAvail, r1 - c.rowBase);
             if (b > a) {
                 auto [ref, clean] = layerDivergences(c, lens, s, a, b - a); // [layers, n]
