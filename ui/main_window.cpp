@@ -2,6 +2,7 @@
 
 #include "ui/analysis_state.h"
 #include "ui/attention_panel.h"
+#include "ui/demo_locator.h"
 #include "ui/detection_controller.h"
 #include "ui/heads_panel.h"
 #include "ui/live_panel.h"
@@ -26,6 +27,7 @@
 #include <QMimeData>
 #include <QSettings>
 #include <QSplitter>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -136,6 +138,12 @@ void MainWindow::createMenus()
             tr("A saved HalluScope session: results, and an unfinished run to resume"));
     addOpen(tr("Open &Feature Log…"), DocumentKind::FeatureLog, QKeySequence("Ctrl+L"),
             tr("A published ReDeEP feature log (*.json): analyse without a model"));
+    QAction* demo = file->addAction(tr("Open De&mo"), this, [this] {
+        if (!openDemo())
+            QMessageBox::information(this, tr("Demo"), tr("The built-in demo is not installed."));
+    });
+    demo->setShortcut(QKeySequence("Ctrl+Shift+D"));
+    demo->setStatusTip(tr("The tiny demo model and its dataset: runs on the CPU in seconds"));
     QMenu* recentMenu = file->addMenu(tr("Open &Recent"));
     recent_ = new RecentFiles(recentMenu, this);
     connect(recent_, &RecentFiles::openRequested, this, &MainWindow::openPath);
@@ -194,6 +202,26 @@ void MainWindow::connectDetection()
                                .arg(s.processed).arg(s.resumedSkipped).arg(s.invalidSkipped)
                                .arg(s.seconds, 0, 'f', 1));
     });
+}
+
+bool MainWindow::openDemo()
+{
+    const DemoPaths demo = findDemo();
+    if (!demo.valid())
+        return false;
+    const QString dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    QDir().mkpath(dataDir);
+    const QString session = QDir(dataDir).filePath("demo.hsession");
+    runPanel_->setDatasetPath(demo.dataset);
+    runPanel_->setModelDir(demo.model);
+    runPanel_->setCopyHeadsFile(demo.copyHeads);
+    runPanel_->setSessionPath(session);
+    logPanel_->addInfo(tr("Demo ready: press Run (F5) to score its dataset with the demo model."));
+    if (QFileInfo::exists(session))
+        openPath(session); // results of an earlier demo run; Run resumes it if unfinished
+    else
+        openPath(demo.dataset);
+    return true;
 }
 
 void MainWindow::openWithDialog(DocumentKind kind)

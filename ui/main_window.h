@@ -35,6 +35,9 @@ public:
     // worker thread; documentLoaded or loadFailed follows.
     void openPath(const QString& path);
     bool isLoading() const { return pendingLoads_ > 0; }
+    // Prepares a run of the built-in demo (model, dataset, copy heads, a session in the user's data
+    // folder) and opens that session when an earlier demo run left one. False when there is no demo.
+    bool openDemo();
 
     // Writes a report; the format follows the suffix (.html, .pdf, .csv, .json).
     bool exportReport(const QString& path, QString* error = nullptr);

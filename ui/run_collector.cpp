@@ -5,13 +5,28 @@
 
 #include "core/analysis/metrics.h"
 
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QTimer>
 
 namespace hs::ui {
 
 namespace {
 constexpr int kPushIntervalMs = 1000;
+
+// The copy-head list file ([[layer, head], ...]) names the ECS columns, in the Detector's order.
+std::vector<std::pair<int, int>> readCopyHeads(const QString& path)
+{
+    std::vector<std::pair<int, int>> heads;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return heads;
+    for (const QJsonValue& v : QJsonDocument::fromJson(file.readAll()).array())
+        heads.emplace_back(v.toArray().at(0).toInt(), v.toArray().at(1).toInt());
+    return heads;
 }
+} // namespace
 
 RunCollector::RunCollector(AnalysisState* analysis, QObject* parent)
     : QObject(parent), analysis_(analysis), table_(std::make_shared<analysis::FeatureTable>())
@@ -46,6 +61,8 @@ void RunCollector::begin(int, int)
 {
     if (auto* controller = qobject_cast<DetectionController*>(sender()))
         settings_ = controller->settings();
+    if (settings_.copyHeads.empty() && !settings_.copyHeadsFile.empty())
+        settings_.copyHeads = readCopyHeads(QString::fromStdString(settings_.copyHeadsFile));
     // A resumed run continues the table it had; a new one starts empty.
     if (count() == 0)
         table_ = std::make_shared<analysis::FeatureTable>();

@@ -3,6 +3,10 @@
 #include "ui/hardware_catalog.h"
 
 #include <QAction>
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QStandardPaths>
 #include <QComboBox>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -265,6 +269,11 @@ void RunPanel::applySessionSettings(const QString& settingsJson)
     limit_->setValue(qMax(0, o.value("limit").toInt()));
 }
 
+void RunPanel::setCopyHeadsFile(const QString& path) { copyHeads_->setText(path); }
+void RunPanel::setLimit(int samples) { limit_->setValue(qMax(0, samples)); }
+
+void RunPanel::setLevel(const QString& level) { level_->setCurrentIndex(qMax(0, level_->findData(level))); }
+
 void RunPanel::setDatasetPath(const QString& path) { dataset_->setText(path); }
 void RunPanel::setModelDir(const QString& path) { model_->setText(path); }
 void RunPanel::setSessionPath(const QString& path) { session_->setText(path); }
@@ -277,6 +286,14 @@ QString RunPanel::progressText() const
 
 void RunPanel::startRun()
 {
+    if (session_->text().trimmed().isEmpty()) {
+        // Every run writes a session (that is what makes Pause/Resume and reopening work).
+        const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/sessions";
+        QDir().mkpath(dir);
+        session_->setText(QDir(dir).filePath(QStringLiteral("%1-%2.hsession")
+            .arg(QFileInfo(dataset_->text().trimmed()).completeBaseName(),
+                 QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss"))));
+    }
     const detect::RunSettings s = currentSettings();
     if (s.datasetPath.empty() || s.modelDir.empty()) {
         progressBar_->setFormat(tr("Choose a dataset and a model first"));

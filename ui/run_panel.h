@@ -25,6 +25,9 @@ public:
     void setDatasetPath(const QString& path);
     void setModelDir(const QString& path);
     void setSessionPath(const QString& path);
+    void setCopyHeadsFile(const QString& path);
+    void setLimit(int samples); // 0 = all
+    void setLevel(const QString& level); // "token" | "chunk"
     // Fills the fields from a session's stored run settings (JSON), so Run resumes that run.
     void applySessionSettings(const QString& settingsJson);
     void saveSettings() const; // remembered between runs (QSettings)

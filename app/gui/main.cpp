@@ -56,6 +56,8 @@ int main(int argc, char** argv)
     }
     for (const QString& path : options.paths)
         window.openPath(path);
+    if (options.paths.isEmpty() && options.error.isEmpty())
+        window.openDemo(); // something to look at and run on first start
     if (screenshot)
         scheduleScreenshot(window, options.screenshotPath);
     return app.exec();

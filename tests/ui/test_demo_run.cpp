@@ -1,0 +1,207 @@
+// Real detection runs from the GUI: the Detector on the built-in demo model and dataset, on the
+// controller's worker thread (paused and resumed half-way), then every analysis flow on its
+// results, and the session it wrote reopened in a fresh window.
+#include "stall_meter.h"
+#include "ui_test_support.h"
+
+#include "ui/analysis_state.h"
+#include "ui/attention_panel.h"
+#include "ui/detection_controller.h"
+#include "ui/feature_ranking_model.h"
+#include "ui/heads_panel.h"
+#include "ui/live_panel.h"
+#include "ui/log_panel.h"
+#include "ui/main_window.h"
+#include "ui/plot_widget.h"
+#include "ui/run_collector.h"
+#include "ui/run_panel.h"
+#include "ui/samples_panel.h"
+#include "ui/threshold_panel.h"
+
+#include "core/analysis/metrics.h"
+#include "core/analysis/redeep_combiner.h"
+
+#include <QAction>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QProgressBar>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace hs;
+using namespace hs::ui;
+
+class TestDemoRun : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void runsTheDemoToTheEndWithPauseAndResume();
+    void plotsHoldData();
+    void sliderMatchesCoreAnalysis();
+    void headSelectionRescores();
+    void reportParsesBack();
+    void sessionReopensWithSamplesAndAttention();
+    void cleanupTestCase() { window_.reset(); }
+
+private:
+    QString label(const char* name) const { return window_->findChild<QLabel*>(name)->text(); }
+    std::unique_ptr<MainWindow> window_;
+    QString session_;
+    QTemporaryDir tmp_;
+    int demoSamples_ = 0;
+};
+
+void TestDemoRun::initTestCase()
+{
+    uitest::isolateSettings("test_demo_run");
+    const QString demo = QDir(qEnvironmentVariable("HS_SOURCE_DIR", ".")).filePath("resources/demo");
+    if (!QFileInfo::exists(demo + "/model/model.safetensors") || !QFileInfo::exists(demo + "/data/response.jsonl"))
+        QSKIP("the demo model or dataset is absent (resources/demo)");
+    QFile responses(demo + "/data/response.jsonl");
+    QVERIFY(responses.open(QIODevice::ReadOnly));
+    demoSamples_ = QString::fromUtf8(responses.readAll()).split('\n', Qt::SkipEmptyParts).size();
+    window_ = std::make_unique<MainWindow>();
+    window_->setProperty("quietErrors", true);
+    window_->resize(1400, 900);
+    window_->show();
+    QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
+    QVERIFY(window_->openDemo()); // fills the Run panel: demo model, dataset, copy heads
+    session_ = tmp_.filePath("demo.hsession");
+    window_->runPanel()->setSessionPath(session_);
+    window_->runPanel()->setLevel(qEnvironmentVariable("HS_UI_DEMO_LEVEL", "chunk"));
+}
+
+void TestDemoRun::runsTheDemoToTheEndWithPauseAndResume()
+{
+    MainWindow& w = *window_;
+    QSignalSpy finished(w.controller(), &DetectionController::finished);
+    QSignalSpy errors(w.controller(), &DetectionController::error);
+    QStringList ids;
+    connect(w.controller(), &DetectionController::sampleDone, this,
+            [&](const detect::SampleResult& r) { ids << QString::fromStdString(r.sampleId); });
+    uitest::StallMeter meter;
+    meter.start();
+    w.runPanel()->runAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(ids.size() >= 40, 120000);
+    w.runPanel()->pauseAction()->trigger(); // cancels between batches; the session keeps what is done
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(w.controller()->state(), DetectionController::State::Paused);
+    QVERIFY(finished.last().first().value<detect::RunSummary>().cancelled);
+    const int atPause = ids.size();
+    QVERIFY(atPause < demoSamples_);
+    QCOMPARE(w.runPanel()->runAction()->text(), QString("&Resume"));
+    w.runPanel()->runAction()->trigger(); // resumes from the session
+    QVERIFY(finished.wait(240000));
+    meter.stop();
+    QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().first().toString()));
+    const auto summary = finished.last().first().value<detect::RunSummary>();
+    QVERIFY(!summary.cancelled);
+    QCOMPARE(summary.resumedSkipped, atPause);
+    QCOMPARE(QSet<QString>(ids.begin(), ids.end()).size(), ids.size()); // no sample twice
+    QCOMPARE(ids.size() + summary.invalidSkipped, demoSamples_);
+    QCOMPARE(w.runCollector()->count(), ids.size());
+    QTRY_COMPARE_WITH_TIMEOUT(w.analysis()->scores().ids.size(), std::size_t(ids.size()), 20000);
+    QCOMPARE(w.runPanel()->progressBar()->value(), summary.total);
+    qInfo("demo: %d samples (paused at %d), worst event-loop gap %lld ms", int(ids.size()), atPause,
+          meter.worstGapMs());
+    QVERIFY(meter.worstGapMs() <= 100);
+    const auto& s = w.analysis()->scores();
+    qInfo("demo response-level ROC AUC %.4f", analysis::rocAuc(s.score, s.label));
+}
+
+void TestDemoRun::plotsHoldData()
+{
+    MainWindow& w = *window_;
+    QTest::qWait(200);
+    QVERIFY(!w.livePanel()->currentSampleId().isEmpty());
+    QVERIFY(w.livePanel()->tracePlot()->graph(0)->dataCount() > 0);
+    QVERIFY(w.livePanel()->aucPlot()->graph(0)->dataCount() > 0);
+    QVERIFY(!w.attentionPanel()->colorMap()->data()->isEmpty());
+    for (PlotWidget* p : {w.thresholdPanel()->rocPlot(), w.thresholdPanel()->prPlot()})
+        QVERIFY(qobject_cast<QCPCurve*>(p->plottable(p->plottableCount() - 2)) != nullptr
+                || p->plottableCount() > 1);
+    QSignalSpy ranked(w.headsPanel(), &HeadsPanel::rankingReady);
+    if (w.headsPanel()->isRanking())
+        QVERIFY(ranked.wait(60000));
+    QVERIFY(w.headsPanel()->rankingModel()->rowCount() > 0);
+}
+
+void TestDemoRun::sliderMatchesCoreAnalysis()
+{
+    ThresholdPanel* t = window_->thresholdPanel();
+    const auto& s = window_->analysis()->scores();
+    for (int pos : {200, 500, 800}) {
+        t->slider()->setValue(pos);
+        const analysis::Confusion c = analysis::confusionAt(s.score, s.label, t->thresholdAt(pos));
+        QCOMPARE(label("confusion.tp").toLong(), c.tp);
+        QCOMPARE(label("confusion.fp").toLong(), c.fp);
+        QCOMPARE(label("confusion.fn").toLong(), c.fn);
+        QCOMPARE(label("confusion.tn").toLong(), c.tn);
+        QCOMPARE(label("metric.f1"), QString::number(c.f1, 'f', 3));
+    }
+    t->bestF1Action()->trigger();
+    QCOMPARE(window_->analysis()->threshold(), analysis::bestF1(s.score, s.label).threshold);
+}
+
+void TestDemoRun::headSelectionRescores()
+{
+    AnalysisState* a = window_->analysis();
+    const std::vector<double> before = a->scores().score;
+    const analysis::FeatureTable& t = a->table();
+    QVERIFY(t.numEcs() >= 2);
+    // One head and one layer, different from what the ReDeEP rule picked.
+    const QString head = QString::fromStdString(t.ecsNames.back());
+    const QString layer = QString::fromStdString(t.pksNames.front());
+    window_->headsPanel()->selectFeatures({head, layer});
+    window_->headsPanel()->applySelection();
+    QCOMPARE(a->selection().ecs, std::vector<int>{int(t.numEcs()) - 1});
+    QCOMPARE(a->selection().pks, std::vector<int>{0});
+    QVERIFY(a->scores().score != before);
+    QCOMPARE(a->scores().score, analysis::scoreRedeep(t, a->selection(), a->params()).score);
+}
+
+void TestDemoRun::reportParsesBack()
+{
+    const QString path = tmp_.filePath("demo-report.html");
+    QString error;
+    QVERIFY2(window_->exportReport(path, &error), qPrintable(error));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QString html = QString::fromUtf8(f.readAll());
+    const QRegularExpressionMatch m =
+        QRegularExpression("<script type='application/json' id='halluscope-data'>(.*)</script>").match(html);
+    QVERIFY(m.hasMatch());
+    const QJsonObject root = QJsonDocument::fromJson(m.captured(1).replace("<\\/", "</").toUtf8()).object();
+    const auto& s = window_->analysis()->scores();
+    QCOMPARE(root["metrics"].toObject()["auc"].toObject()["point"].toDouble(), analysis::rocAuc(s.score, s.label));
+    QCOMPARE(root["settings"].toObject()["model"].toString(), window_->runPanel()->currentSettings().modelDir.c_str());
+    QCOMPARE(html.count("data:image/png;base64,"), 4);
+}
+
+void TestDemoRun::sessionReopensWithSamplesAndAttention()
+{
+    MainWindow reopened;
+    reopened.setProperty("quietErrors", true);
+    reopened.show();
+    QSignalSpy loaded(&reopened, &MainWindow::documentLoaded);
+    reopened.openPath(session_);
+    QVERIFY(loaded.wait(30000));
+    QCOMPARE(reopened.analysis()->scores().ids.size(), std::size_t(window_->runCollector()->count()));
+    QCOMPARE(reopened.runCollector()->count(), window_->runCollector()->count());
+    const QString id = reopened.samplesPanel()->visibleIds().first();
+    Q_EMIT reopened.samplesPanel()->sampleActivated(id);
+    QCOMPARE(reopened.livePanel()->currentSampleId(), id);
+    QCOMPARE(reopened.attentionPanel()->currentSampleId(), id);
+    QVERIFY(!reopened.attentionPanel()->colorMap()->data()->isEmpty());
+    QVERIFY(reopened.livePanel()->tracePlot()->graph(0)->dataCount() > 0);
+}
+
+QTEST_MAIN(TestDemoRun)
+#include "test_demo_run.moc"
