@@ -125,21 +125,31 @@ void AttentionPanel::drawSelected()
     for (const detect::AttentionSummary& a : result_.attention)
         if (a.layer == layer && a.head == head)
             summary = &a;
-    if (!summary || summary->rows <= 0 || summary->cols <= 0) {
+    if (!summary || summary->rows <= 0 || summary->cols <= 0
+        || summary->values.size() < std::size_t(summary->rows) * summary->cols) {
         map_->data()->clear();
+        shownRows_ = shownCols_ = 0;
         plot_->requestReplot();
         return;
     }
+    // QCPColorMap draws a single row or column with zero width: a lone one is stored twice over
+    // half the span, so its cell still covers [-0.5, 0.5].
+    const int cols = std::max(summary->cols, 2), rows = std::max(summary->rows, 2);
+    const QCPRange keys = summary->cols == 1 ? QCPRange(-0.25, 0.25) : QCPRange(0, summary->cols - 1);
+    const QCPRange values = summary->rows == 1 ? QCPRange(-0.25, 0.25) : QCPRange(0, summary->rows - 1);
     QCPColorMapData* d = map_->data();
-    d->setSize(summary->cols, summary->rows);
-    d->setRange(QCPRange(0, summary->cols - 1), QCPRange(0, summary->rows - 1));
+    d->setSize(cols, rows);
+    d->setRange(keys, values);
     float peak = 0;
-    for (int r = 0; r < summary->rows; ++r)
-        for (int c = 0; c < summary->cols; ++c) {
-            const float v = summary->values[std::size_t(r) * summary->cols + c];
+    for (int r = 0; r < rows; ++r)
+        for (int c = 0; c < cols; ++c) {
+            const int sr = std::min(r, summary->rows - 1), sc = std::min(c, summary->cols - 1);
+            const float v = summary->values[std::size_t(sr) * summary->cols + sc];
             d->setCell(c, r, v);
             peak = std::max(peak, v);
         }
+    shownRows_ = summary->rows;
+    shownCols_ = summary->cols;
     map_->setDataRange(fixedScale_->isChecked() ? QCPRange(0, 1) : QCPRange(0, peak > 0 ? peak : 1));
     plot_->xAxis->setRange(-0.5, summary->cols - 0.5);
     plot_->yAxis->setRange(-0.5, summary->rows - 0.5);
@@ -155,7 +165,7 @@ void AttentionPanel::showHover(QMouseEvent* event)
         return;
     const int col = int(std::lround(plot_->xAxis->pixelToCoord(event->pos().x())));
     const int row = int(std::lround(plot_->yAxis->pixelToCoord(event->pos().y())));
-    if (col < 0 || row < 0 || col >= map_->data()->keySize() || row >= map_->data()->valueSize()) {
+    if (col < 0 || row < 0 || col >= shownCols_ || row >= shownRows_) {
         QToolTip::hideText();
         return;
     }
@@ -165,7 +175,7 @@ void AttentionPanel::showHover(QMouseEvent* event)
         ? QString::fromStdString(result_.promptChunkTexts[col]).left(120) : tr("prompt bin %1").arg(col);
     QToolTip::showText(event->globalPosition().toPoint(),
                        tr("token “%1” → %2\nattention %3").arg(token, column)
-                           .arg(map_->data()->cell(col, row), 0, 'f', 4), plot_);
+                           .arg(map_->data()->data(col, row), 0, 'f', 4), plot_);
 }
 
 } // namespace hs::ui

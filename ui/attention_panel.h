@@ -43,6 +43,7 @@ private:
     QCheckBox* fixedScale_ = nullptr;
     QLabel* info_ = nullptr;
     detect::SampleResult result_;
+    int shownRows_ = 0, shownCols_ = 0; // of the summary on screen (the map may hold a doubled lone row/column)
 };
 
 } // namespace hs::ui

@@ -8,6 +8,7 @@ namespace hs::ui {
 
 LaunchOptions parseLaunchOptions(const QCoreApplication& app)
 {
+    LaunchOptions options;
     QCommandLineParser parser;
     parser.setApplicationDescription(QCoreApplication::translate("main",
         "HalluScope: detect RAG hallucinations with ReDeEP, tune thresholds and inspect heads."));
@@ -20,9 +21,21 @@ LaunchOptions parseLaunchOptions(const QCoreApplication& app)
         QCoreApplication::translate("main", "Render the main window to FILE (PNG) after loading, then exit."),
         "FILE");
     parser.addOption(screenshot);
+    QCommandLineOption run("run", QCoreApplication::translate("main",
+        "Start detection once the inputs are open (the demo when no path is given)."));
+    parser.addOption(run);
+    QCommandLineOption level("level", QCoreApplication::translate("main", "Detection level for --run: token or chunk."),
+                             "LEVEL");
+    parser.addOption(level);
+    QCommandLineOption show("show", QCoreApplication::translate("main",
+        "Bring panels to the front (comma-separated: run, samples, threshold, heads, live, attention, log)."),
+        "PANELS");
+    parser.addOption(show);
     parser.process(app);
+    options.run = parser.isSet(run);
+    options.level = parser.value(level);
+    options.raisePanels = parser.value(show).split(',', Qt::SkipEmptyParts);
 
-    LaunchOptions options;
     options.screenshotPath = parser.value(screenshot);
     for (const QString& p : parser.positionalArguments()) {
         if (!QFileInfo::exists(p)) {

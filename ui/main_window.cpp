@@ -37,7 +37,7 @@ static void initUiResources() { Q_INIT_RESOURCE(halluscope); }
 namespace hs::ui {
 
 namespace {
-constexpr int kLayoutVersion = 1; // bump when the set of docks changes, to drop stale layouts
+constexpr int kLayoutVersion = 2; // bump when the set of docks changes, to drop stale layouts
 }
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
@@ -111,12 +111,12 @@ void MainWindow::createPanels()
     samples->raise();
     splitDockWidget(threshold, live, Qt::Vertical);
     tabifyDockWidget(threshold, heads);
-    tabifyDockWidget(live, attention);
+    splitDockWidget(live, attention, Qt::Horizontal);
     threshold->raise();
-    live->raise();
     resizeDocks({run, threshold}, {480, 920}, Qt::Horizontal);
     resizeDocks({run, samples}, {330, 570}, Qt::Vertical);
-    resizeDocks({threshold, live}, {560, 340}, Qt::Vertical);
+    resizeDocks({threshold, live}, {540, 360}, Qt::Vertical);
+    resizeDocks({live, attention}, {560, 360}, Qt::Horizontal);
 
     connect(samplesPanel_, &SamplesPanel::sampleActivated, this, &MainWindow::showSample);
     connect(headsPanel_, &HeadsPanel::headActivated, attentionPanel_, &AttentionPanel::selectHead);
@@ -395,6 +395,16 @@ void MainWindow::exportScoresWithDialog()
     QString error;
     if (!exportReport(path, &error))
         QMessageBox::warning(this, tr("Export scores"), error);
+}
+
+bool MainWindow::raisePanel(const QString& name)
+{
+    QDockWidget* dock = findChild<QDockWidget*>("dock." + name.trimmed().toLower());
+    if (!dock)
+        return false;
+    dock->show();
+    dock->raise();
+    return true;
 }
 
 bool MainWindow::saveScreenshot(const QString& path)

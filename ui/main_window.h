@@ -41,6 +41,8 @@ public:
 
     // Writes a report; the format follows the suffix (.html, .pdf, .csv, .json).
     bool exportReport(const QString& path, QString* error = nullptr);
+    // Brings a panel to the front by its short name ("heads", "attention", ...); false if unknown.
+    bool raisePanel(const QString& name);
     // Renders the whole window to a PNG (for --screenshot and the docs).
     bool saveScreenshot(const QString& path);
 

@@ -2,24 +2,43 @@
 // folders, sessions, feature logs); with --screenshot FILE it renders the window once loading has
 // finished and exits (for the docs, under Xvfb or QT_QPA_PLATFORM=offscreen).
 #include "ui/launch_options.h"
+#include "ui/analysis_state.h"
+#include "ui/detection_controller.h"
+#include "ui/heads_panel.h"
 #include "ui/main_window.h"
+#include "ui/run_panel.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QMessageBox>
 #include <QTimer>
 
 #include <cstdio>
+#include <functional>
 
 namespace {
-// Renders once nothing is loading and the plots' 25 Hz timers have drawn, then quits.
-void scheduleScreenshot(hs::ui::MainWindow& window, const QString& path)
+// Waits until nothing is loading, scoring or running, then `then` runs once.
+void whenIdle(hs::ui::MainWindow& window, std::function<void()> then)
 {
     auto* poll = new QTimer(&window);
     poll->setInterval(100);
-    QObject::connect(poll, &QTimer::timeout, &window, [&window, path, poll] {
-        if (window.isLoading())
+    QObject::connect(poll, &QTimer::timeout, &window, [&window, poll, then] {
+        if (window.isLoading() || window.analysis()->isScoring() || window.controller()->isBusy()
+            || window.headsPanel()->isRanking())
             return;
         poll->stop();
+        poll->deleteLater();
+        then();
+    });
+    poll->start();
+}
+
+// Renders once everything is idle and the plots have drawn, then quits.
+void scheduleScreenshot(hs::ui::MainWindow& window, const QString& path, const QStringList& panels)
+{
+    whenIdle(window, [&window, path, panels] {
+        for (const QString& p : panels)
+            window.raisePanel(p);
         QTimer::singleShot(600, &window, [&window, path] {
             const bool ok = window.saveScreenshot(path);
             if (!ok)
@@ -27,7 +46,6 @@ void scheduleScreenshot(hs::ui::MainWindow& window, const QString& path)
             QApplication::exit(ok ? 0 : 1);
         });
     });
-    poll->start();
 }
 } // namespace
 
@@ -58,7 +76,26 @@ int main(int argc, char** argv)
         window.openPath(path);
     if (options.paths.isEmpty() && options.error.isEmpty())
         window.openDemo(); // something to look at and run on first start
-    if (screenshot)
-        scheduleScreenshot(window, options.screenshotPath);
+    if (!options.level.isEmpty())
+        window.runPanel()->setLevel(options.level);
+    for (const QString& p : options.raisePanels)
+        window.raisePanel(p);
+    if (options.run) {
+        // Start once the inputs are open; with --screenshot the shot waits for the run's end.
+        whenIdle(window, [&window, options, screenshot] {
+            window.runPanel()->runAction()->trigger();
+            if (!screenshot)
+                return;
+            if (!window.controller()->isBusy()) { // the run could not start (inputs missing)
+                scheduleScreenshot(window, options.screenshotPath, options.raisePanels);
+                return;
+            }
+            QObject::connect(window.controller(), &hs::ui::DetectionController::finished, &window,
+                             [&window, options] { scheduleScreenshot(window, options.screenshotPath, options.raisePanels); },
+                             Qt::SingleShotConnection);
+        });
+    } else if (screenshot) {
+        scheduleScreenshot(window, options.screenshotPath, options.raisePanels);
+    }
     return app.exec();
 }
