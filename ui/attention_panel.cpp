@@ -24,12 +24,12 @@ AttentionPanel::AttentionPanel(QWidget* parent) : QWidget(parent)
     plot_->yAxis->setRangeReversed(true); // first token at the top, like reading order
     map_ = new QCPColorMap(plot_->xAxis, plot_->yAxis);
     map_->setInterpolate(false);
-    map_->setGradient(QCPColorGradient::gpHot);
-    map_->setGradient(map_->gradient().inverted());
+    map_->setVisible(false); // until there is something to show
     scale_ = new QCPColorScale(plot_);
     scale_->axis()->setLabel(tr("Attention mass"));
     plot_->plotLayout()->addElement(0, 1, scale_);
-    map_->setColorScale(scale_);
+    map_->setColorScale(scale_); // adopts the scale's gradient, so set ours after
+    map_->setGradient(QCPColorGradient(QCPColorGradient::gpHot).inverted());
     auto* margins = new QCPMarginGroup(plot_);
     plot_->axisRect()->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
     scale_->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
@@ -91,6 +91,7 @@ void AttentionPanel::showResult(const detect::SampleResult& result)
         headCombo_->clear();
         info_->setText(tr("Sample %1 has no captured attention.").arg(QString::fromStdString(result_.sampleId)));
         map_->data()->clear();
+        map_->setVisible(false);
         plot_->requestReplot();
         return;
     }
@@ -128,6 +129,7 @@ void AttentionPanel::drawSelected()
     if (!summary || summary->rows <= 0 || summary->cols <= 0
         || summary->values.size() < std::size_t(summary->rows) * summary->cols) {
         map_->data()->clear();
+        map_->setVisible(false);
         shownRows_ = shownCols_ = 0;
         plot_->requestReplot();
         return;
@@ -150,6 +152,7 @@ void AttentionPanel::drawSelected()
         }
     shownRows_ = summary->rows;
     shownCols_ = summary->cols;
+    map_->setVisible(true);
     map_->setDataRange(fixedScale_->isChecked() ? QCPRange(0, 1) : QCPRange(0, peak > 0 ? peak : 1));
     plot_->xAxis->setRange(-0.5, summary->cols - 0.5);
     plot_->yAxis->setRange(-0.5, summary->rows - 0.5);

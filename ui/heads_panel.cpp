@@ -58,8 +58,8 @@ HeadsPanel::HeadsPanel(AnalysisState* analysis, QWidget* parent) : QWidget(paren
     layerMap_ = new QCPColorMap(layerRect->axis(QCPAxis::atBottom), layerRect->axis(QCPAxis::atLeft));
     for (QCPColorMap* m : {headMap_, layerMap_}) {
         m->setInterpolate(false);
+        m->setColorScale(scale_); // adopts the scale's gradient, so set ours after
         m->setGradient(gradient);
-        m->setColorScale(scale_);
     }
     connect(plot_, &QCustomPlot::mouseMove, this, &HeadsPanel::showHoverValue);
     connect(plot_, &QCustomPlot::mousePress, this, &HeadsPanel::onPlotClicked);
@@ -218,9 +218,10 @@ void HeadsPanel::redrawHeatmap()
     hd->setSize(heads, layers);
     hd->setRange(QCPRange(0, heads - 1), QCPRange(0, layers - 1));
     hd->fill(qQNaN());
+    // One PKS column, stored twice over half the span: QCPColorMap draws a lone column with no width.
     QCPColorMapData* ld = layerMap_->data();
-    ld->setSize(1, layers);
-    ld->setRange(QCPRange(0, 0), QCPRange(0, layers - 1));
+    ld->setSize(2, layers);
+    ld->setRange(QCPRange(-0.25, 0.25), QCPRange(0, layers - 1));
     ld->fill(qQNaN());
     double lo = qInf(), hi = -qInf();
     const analysis::Selection& sel = analysis_->selection();
@@ -236,8 +237,10 @@ void HeadsPanel::redrawHeatmap()
         const double x = s.isEcs ? s.head : 0;
         if (s.isEcs && s.head >= 0)
             hd->setCell(s.head, s.layer, v);
-        else if (!s.isEcs)
+        else if (!s.isEcs) {
             ld->setCell(0, s.layer, v);
+            ld->setCell(1, s.layer, v);
+        }
         if (used) { // outline the features the scores use, so the map explains the numbers
             auto* box = new QCPItemRect(plot_);
             box->setClipAxisRect(rect);

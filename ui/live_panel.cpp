@@ -85,9 +85,10 @@ LivePanel::LivePanel(QWidget* parent) : QWidget(parent)
     connect(drawTimer_, &QTimer::timeout, this, &LivePanel::drawPending);
 }
 
-void LivePanel::showStreaming(const detect::SampleResult& result)
+void LivePanel::showStreaming(const detect::SampleResult& result, const SampleInfo& info)
 {
     pending_ = result; // only the newest matters: older ones in the same tick are never drawn
+    pendingInfo_ = info;
     hasPending_ = true;
     if (!drawTimer_->isActive())
         drawTimer_->start();
@@ -100,7 +101,7 @@ void LivePanel::drawPending()
         return;
     }
     hasPending_ = false;
-    drawResult(pending_, SampleInfo{});
+    drawResult(pending_, pendingInfo_);
 }
 
 void LivePanel::showResult(const detect::SampleResult& result, const SampleInfo& info)

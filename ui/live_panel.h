@@ -27,7 +27,7 @@ public:
 
 public Q_SLOTS:
     // A result from a live run: remembered, drawn at the next 25 Hz tick (bursts collapse to one).
-    void showStreaming(const hs::detect::SampleResult& result);
+    void showStreaming(const hs::detect::SampleResult& result, const hs::ui::SampleInfo& info = {});
     // A finished sample opened from the table.
     void showResult(const hs::detect::SampleResult& result, const hs::ui::SampleInfo& info);
     // A sample known only from a dataset or feature log (no per-token scores).
@@ -45,6 +45,7 @@ private:
     PlotWidget* auc_ = nullptr;
     QString currentId_;
     detect::SampleResult pending_;
+    SampleInfo pendingInfo_;
     bool hasPending_ = false;
     class QTimer* drawTimer_ = nullptr;
 };

@@ -191,7 +191,9 @@ void MainWindow::connectDetection()
     });
     connect(controller_, &DetectionController::runStarted, collector_, &RunCollector::begin);
     connect(controller_, &DetectionController::sampleDone, collector_, &RunCollector::add);
-    connect(controller_, &DetectionController::sampleDone, livePanel_, &LivePanel::showStreaming);
+    connect(controller_, &DetectionController::sampleDone, this, [this](const detect::SampleResult& r) {
+        livePanel_->showStreaming(r, analysis_->catalog().value(QString::fromStdString(r.sampleId)));
+    });
     connect(controller_, &DetectionController::sampleDone, attentionPanel_, &AttentionPanel::showResult);
     connect(collector_, &RunCollector::runningAucChanged, livePanel_, &LivePanel::addRunningAuc);
     connect(controller_, &DetectionController::finished, collector_, &RunCollector::end);
