@@ -63,9 +63,12 @@ void RunCollector::begin(int, int)
         settings_ = controller->settings();
     if (settings_.copyHeads.empty() && !settings_.copyHeadsFile.empty())
         settings_.copyHeads = readCopyHeads(QString::fromStdString(settings_.copyHeadsFile));
-    // A resumed run continues the table it had; a new one starts empty.
-    if (count() == 0)
+    // A resumed run continues the table it had; a new one starts empty. The catalog starts as the
+    // opened dataset's (prompts, spans), which the pushed tables then carry along.
+    if (count() == 0) {
         table_ = std::make_shared<analysis::FeatureTable>();
+        catalog_ = analysis_->catalog();
+    }
     pushTimer_->start();
 }
 
@@ -78,7 +81,7 @@ void RunCollector::add(const detect::SampleResult& r)
     order_.push_back(id);
     appendRows(r);
 
-    SampleInfo info = analysis_->catalog().value(id);
+    SampleInfo info = catalog_.contains(id) ? catalog_.value(id) : analysis_->catalog().value(id);
     info.id = id;
     info.sourceId = QString::fromStdString(r.sourceId);
     info.taskType = QString::fromStdString(r.taskType);
