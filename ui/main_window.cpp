@@ -122,65 +122,6 @@ void MainWindow::createPanels()
     connect(headsPanel_, &HeadsPanel::headActivated, attentionPanel_, &AttentionPanel::selectHead);
 }
 
-void MainWindow::createMenus()
-{
-    QMenu* file = menuBar()->addMenu(tr("&File"));
-    auto addOpen = [&](const QString& text, DocumentKind kind, const QKeySequence& key, const QString& tip) {
-        QAction* a = file->addAction(text, this, [this, kind] { openWithDialog(kind); });
-        a->setShortcut(key);
-        a->setStatusTip(tip);
-    };
-    addOpen(tr("Open &Dataset…"), DocumentKind::Dataset, QKeySequence::Open,
-            tr("A RAGTruth folder or file, a Dolly file or the demo dataset"));
-    addOpen(tr("Open &Model Folder…"), DocumentKind::ModelFolder, QKeySequence("Ctrl+Shift+M"),
-            tr("A folder with config.json, *.safetensors and tokenizer.json"));
-    addOpen(tr("Open &Session…"), DocumentKind::Session, QKeySequence("Ctrl+Shift+O"),
-            tr("A saved HalluScope session: results, and an unfinished run to resume"));
-    addOpen(tr("Open &Feature Log…"), DocumentKind::FeatureLog, QKeySequence("Ctrl+L"),
-            tr("A published ReDeEP feature log (*.json): analyse without a model"));
-    QAction* demo = file->addAction(tr("Open De&mo"), this, [this] {
-        if (!openDemo())
-            QMessageBox::information(this, tr("Demo"), tr("The built-in demo is not installed."));
-    });
-    demo->setShortcut(QKeySequence("Ctrl+Shift+D"));
-    demo->setStatusTip(tr("The tiny demo model and its dataset: runs on the CPU in seconds"));
-    QMenu* recentMenu = file->addMenu(tr("Open &Recent"));
-    recent_ = new RecentFiles(recentMenu, this);
-    connect(recent_, &RecentFiles::openRequested, this, &MainWindow::openPath);
-    file->addSeparator();
-    file->addAction(tr("Save Session &As…"), QKeySequence::SaveAs, this, &MainWindow::saveSessionAs)
-        ->setStatusTip(tr("Copy the current session file to a new place"));
-    file->addAction(tr("&Export Report…"), QKeySequence("Ctrl+E"), this, &MainWindow::exportReportWithDialog)
-        ->setStatusTip(tr("HTML or PDF report with settings, metrics, plots and head ranking"));
-    file->addAction(tr("Export &Scores…"), QKeySequence("Ctrl+Shift+E"), this, &MainWindow::exportScoresWithDialog)
-        ->setStatusTip(tr("Per-sample scores as CSV or JSON"));
-    file->addSeparator();
-    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
-
-    QMenu* run = menuBar()->addMenu(tr("&Run"));
-    run->addActions(runPanel_->actions());
-
-    QMenu* analysisMenu = menuBar()->addMenu(tr("&Analysis"));
-    analysisMenu->addActions(thresholdPanel_->actions());
-    analysisMenu->addActions(headsPanel_->actions());
-
-    viewMenu_ = menuBar()->addMenu(tr("&View"));
-    for (QDockWidget* dock : findChildren<QDockWidget*>())
-        viewMenu_->addAction(dock->toggleViewAction());
-    viewMenu_->addSeparator();
-    viewMenu_->addAction(tr("&Reset Layout"), this, [this] {
-        QSettings().remove("mainWindow");
-        QMessageBox::information(this, tr("Layout"), tr("The default layout is used at the next start."));
-    });
-
-    QMenu* help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About HalluScope"), this, [this] {
-        QMessageBox::about(this, tr("About HalluScope"),
-            tr("<b>HalluScope %1</b><p>Detects hallucinations in retrieval-augmented generation with "
-               "ReDeEP's external-context and parametric-knowledge scores.</p>")
-                .arg(QApplication::applicationVersion()));
-    });
-}
 
 void MainWindow::connectDetection()
 {
@@ -226,33 +167,6 @@ bool MainWindow::openDemo()
     return true;
 }
 
-void MainWindow::openWithDialog(DocumentKind kind)
-{
-    QSettings settings;
-    const QString dir = settings.value("lastOpenDir").toString();
-    QString path;
-    switch (kind) {
-    case DocumentKind::ModelFolder:
-        path = QFileDialog::getExistingDirectory(this, tr("Open model folder"), dir);
-        break;
-    case DocumentKind::Session:
-        path = QFileDialog::getOpenFileName(this, tr("Open session"), dir,
-                                            tr("Sessions (*.hsession *.sqlite *.db);;All files (*)"));
-        break;
-    case DocumentKind::FeatureLog:
-        path = QFileDialog::getOpenFileName(this, tr("Open ReDeEP feature log"), dir,
-                                            tr("Feature logs (*.json);;All files (*)"));
-        break;
-    default:
-        path = QFileDialog::getOpenFileName(this, tr("Open dataset"), dir,
-                                            tr("Datasets (*.jsonl *.json);;All files (*)"));
-        break;
-    }
-    if (path.isEmpty())
-        return;
-    settings.setValue("lastOpenDir", QFileInfo(path).absolutePath());
-    openPath(path);
-}
 
 void MainWindow::openPath(const QString& path)
 {
@@ -337,31 +251,6 @@ void MainWindow::showSample(const QString& id)
         }
 }
 
-void MainWindow::saveSessionAs()
-{
-    if (sessionPath_.isEmpty() || !QFileInfo::exists(sessionPath_)) {
-        QMessageBox::information(this, tr("Save session"),
-            tr("There is no session file yet: sessions are written by detection runs "
-               "(set the session path in the Run panel)."));
-        return;
-    }
-    if (controller_->isBusy()) {
-        QMessageBox::information(this, tr("Save session"), tr("Pause or stop the run first."));
-        return;
-    }
-    const QString target = QFileDialog::getSaveFileName(this, tr("Save session as"), sessionPath_,
-                                                        tr("Sessions (*.hsession *.sqlite)"));
-    if (target.isEmpty() || target == sessionPath_)
-        return;
-    QFile::remove(target);
-    if (!QFile::copy(sessionPath_, target)) {
-        QMessageBox::warning(this, tr("Save session"), tr("Could not write %1").arg(target));
-        return;
-    }
-    sessionPath_ = target;
-    runPanel_->setSessionPath(target);
-    recent_->add(target);
-}
 
 bool MainWindow::exportReport(const QString& path, QString* error)
 {
@@ -369,35 +258,7 @@ bool MainWindow::exportReport(const QString& path, QString* error)
     return writer.write(path, error);
 }
 
-void MainWindow::exportReportWithDialog()
-{
-    if (!analysis_->hasData()) {
-        QMessageBox::information(this, tr("Export report"), tr("Open a feature log or session, or run detection first."));
-        return;
-    }
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export report"), "halluscope-report.html",
-                                                      tr("HTML report (*.html);;PDF report (*.pdf)"));
-    if (path.isEmpty())
-        return;
-    QString error;
-    if (!exportReport(path, &error))
-        QMessageBox::warning(this, tr("Export report"), error);
-    else
-        statusBar()->showMessage(tr("Report written to %1").arg(path), 8000);
-}
 
-void MainWindow::exportScoresWithDialog()
-{
-    if (!analysis_->hasData())
-        return;
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export scores"), "halluscope-scores.csv",
-                                                      tr("CSV (*.csv);;JSON (*.json)"));
-    if (path.isEmpty())
-        return;
-    QString error;
-    if (!exportReport(path, &error))
-        QMessageBox::warning(this, tr("Export scores"), error);
-}
 
 bool MainWindow::raisePanel(const QString& name)
 {
