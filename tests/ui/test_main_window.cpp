@@ -17,6 +17,8 @@
 #include "core/analysis/redeep_combiner.h"
 
 #include <QAction>
+#include <QApplication>
+#include <QMimeData>
 #include <QComboBox>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -51,6 +53,7 @@ private Q_SLOTS:
     void exportsPdfCsvJson();
     void screenshotAndLayoutPersist();
     void badFileIsReportedNotFatal();
+    void droppedFilesOpenAndAreRemembered();
     void cleanupTestCase();
 
 private:
@@ -337,6 +340,25 @@ void TestMainWindow::badFileIsReportedNotFatal()
     QVERIFY(failed.wait(10000));
     QCOMPARE(window_->logPanel()->errorCount(), errors + 1);
     QVERIFY(window_->analysis()->hasData()); // the loaded log stays
+}
+
+void TestMainWindow::droppedFilesOpenAndAreRemembered()
+{
+    auto* mime = new QMimeData;
+    mime->setUrls({QUrl::fromLocalFile(log_)});
+    QSignalSpy loaded(window_.get(), &MainWindow::documentLoaded);
+    const QPoint centre = window_->rect().center();
+    QDragEnterEvent enter(centre, Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(window_.get(), &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(QPointF(centre), Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(window_.get(), &drop);
+    QVERIFY(loaded.wait(30000));
+    QCOMPARE(loaded.first().first().toString(), log_);
+    QCOMPARE(window_->analysis()->scores().ids.size(), std::size_t(450));
+    // Opened files lead the "Open Recent" list (QSettings), most recent first.
+    QCOMPARE(QSettings().value("recentFiles").toStringList().value(0), QFileInfo(log_).absoluteFilePath());
+    delete mime;
 }
 
 void TestMainWindow::cleanupTestCase()
