@@ -20,6 +20,23 @@ int AnalysisState::indexOf(const QString& id) const
     return it == scores_.ids.end() ? -1 : static_cast<int>(it - scores_.ids.begin());
 }
 
+std::vector<double> normalisedRowScores(const analysis::FeatureTable& table, const analysis::Selection& selection,
+                                        const analysis::RedeepParams& params)
+{
+    try {
+        std::vector<double> d = analysis::redeepRowScores(table, analysis::fitRedeep(table, selection, params));
+        if (d.empty())
+            return d;
+        const auto [lo, hi] = std::minmax_element(d.begin(), d.end());
+        const double a = *lo, span = *hi - *lo;
+        for (double& x : d)
+            x = span > 0 ? (x - a) / span : 0.5;
+        return d;
+    } catch (const std::exception&) {
+        return {};
+    }
+}
+
 ScoredTable scoreTable(std::shared_ptr<const analysis::FeatureTable> table, const analysis::RedeepParams& params)
 {
     ScoredTable out;
@@ -31,10 +48,27 @@ ScoredTable scoreTable(std::shared_ptr<const analysis::FeatureTable> table, cons
         out.selection = analysis::selectRedeep(*out.table, params);
         out.scores = analysis::scoreRedeep(*out.table, out.selection, params);
         out.bestThreshold = analysis::bestF1(out.scores.score, out.scores.label).threshold;
+        out.rowScores = normalisedRowScores(*out.table, out.selection, params);
     } catch (const std::exception& e) {
         out.scores = {};
         out.error = QString::fromStdString(e.what());
     }
+    return out;
+}
+
+std::vector<double> AnalysisState::rowScoresOf(const QString& id) const
+{
+    std::vector<double> out;
+    if (!table_ || rowScores_.size() != table_->rows())
+        return out;
+    const std::string key = id.toStdString();
+    const auto it = std::find(table_->responseIds.begin(), table_->responseIds.end(), key);
+    if (it == table_->responseIds.end())
+        return out;
+    const int response = int(it - table_->responseIds.begin());
+    for (std::size_t r = 0; r < table_->rows(); ++r)
+        if (table_->rowResponse[r] == response)
+            out.push_back(rowScores_[r]);
     return out;
 }
 
@@ -77,6 +111,7 @@ void AnalysisState::setScoredTable(ScoredTable scored, SampleCatalog catalog, co
     sourceName_ = sourceName;
     selection_ = std::move(scored.selection);
     scores_ = std::move(scored.scores);
+    rowScores_ = std::move(scored.rowScores);
     if (!scored.error.isEmpty())
         Q_EMIT failed(scored.error);
     updateScoreRange();
@@ -132,11 +167,13 @@ void AnalysisState::clear()
 void AnalysisState::rescore()
 {
     scores_ = {};
+    rowScores_.clear();
     updateScoreRange();
     if (!table_ || table_->rows() == 0)
         return;
     try {
         scores_ = analysis::scoreRedeep(*table_, selection_, params_);
+        rowScores_ = normalisedRowScores(*table_, selection_, params_);
     } catch (const std::exception& e) {
         scores_ = {};
         Q_EMIT failed(QString::fromStdString(e.what()));

@@ -22,11 +22,16 @@ struct ScoredTable {
     analysis::RedeepParams params;
     analysis::Selection selection;
     analysis::ResponseScores scores;
+    std::vector<double> rowScores; // ReDeEP's d per table row, mapped to [0, 1] over the table
     double bestThreshold = 0.5;
     QString error; // why scoring failed (e.g. one class only); scores are then empty
 };
 // Pure and thread-safe.
 ScoredTable scoreTable(std::shared_ptr<const analysis::FeatureTable> table, const analysis::RedeepParams& params);
+// ReDeEP's row score d = m·P~ − α·E~ for every row, mapped to [0, 1] over the whole table (so a
+// row's shade compares across samples). Empty when the table or selection cannot be scored.
+std::vector<double> normalisedRowScores(const analysis::FeatureTable& table, const analysis::Selection& selection,
+                                        const analysis::RedeepParams& params);
 
 class AnalysisState : public QObject {
     Q_OBJECT
@@ -45,6 +50,8 @@ public:
     const analysis::ResponseScores& scores() const { return scores_; }
     // Index of a response id in scores(), or -1.
     int indexOf(const QString& id) const;
+    // The normalised row scores of one response, in row order (empty when unknown).
+    std::vector<double> rowScoresOf(const QString& id) const;
 
     double threshold() const { return threshold_; }
     double minScore() const { return minScore_; }
@@ -89,6 +96,7 @@ private:
     analysis::RedeepParams params_;
     analysis::Selection selection_;
     analysis::ResponseScores scores_;
+    std::vector<double> rowScores_;
     std::vector<bool> heldOut_;
     double threshold_ = 0.5, minScore_ = 0, maxScore_ = 1;
     struct PendingTable {

@@ -101,16 +101,17 @@ void LivePanel::drawPending()
         return;
     }
     hasPending_ = false;
-    drawResult(pending_, pendingInfo_);
+    drawResult(pending_, pendingInfo_, {});
 }
 
-void LivePanel::showResult(const detect::SampleResult& result, const SampleInfo& info)
+void LivePanel::showResult(const detect::SampleResult& result, const SampleInfo& info,
+                           const std::vector<double>& unitShades)
 {
     hasPending_ = false;
-    drawResult(result, info);
+    drawResult(result, info, unitShades);
 }
 
-void LivePanel::drawResult(const detect::SampleResult& r, const SampleInfo& info)
+void LivePanel::drawResult(const detect::SampleResult& r, const SampleInfo& info, const std::vector<double>& unitShades)
 {
     currentId_ = QString::fromStdString(r.sampleId);
     const int nTok = int(r.responseTokens.size());
@@ -125,10 +126,13 @@ void LivePanel::drawResult(const detect::SampleResult& r, const SampleInfo& info
     std::vector<double> e = unitEcs, p = unitPks;
     minMaxScale(e);
     minMaxScale(p);
+    // ReDeEP's direction: more parametric knowledge, less copying from the context.
     std::vector<double> d(r.units.size());
+    const bool global = unitShades.size() == r.units.size();
     for (std::size_t i = 0; i < d.size(); ++i)
-        d[i] = p[i] - e[i];
-    minMaxScale(d);
+        d[i] = global ? unitShades[i] : p[i] - e[i];
+    if (!global)
+        minMaxScale(d);
     for (std::size_t i = 0; i < r.units.size(); ++i) {
         const detect::ScoredUnit& u = r.units[i];
         for (int t = u.tokenBegin - r.promptTokens; t < u.tokenEnd - r.promptTokens; ++t) {

@@ -239,7 +239,7 @@ void MainWindow::showSample(const QString& id)
     const int index = analysis_->indexOf(id);
     const double score = index >= 0 ? analysis_->scores().score[index] : qQNaN();
     if (const detect::SampleResult* result = collector_->result(id)) {
-        livePanel_->showResult(*result, info);
+        livePanel_->showResult(*result, info, analysis_->rowScoresOf(id));
         attentionPanel_->showResult(*result);
     } else {
         livePanel_->showSampleInfo(info, score, analysis_->threshold());

@@ -201,6 +201,11 @@ void TestDemoRun::sessionReopensWithSamplesAndAttention()
     QCOMPARE(reopened.attentionPanel()->currentSampleId(), id);
     QVERIFY(!reopened.attentionPanel()->colorMap()->data()->isEmpty());
     QVERIFY(reopened.livePanel()->tracePlot()->graph(0)->dataCount() > 0);
+    // Its rows' table-wide scores, one per unit, shade its tokens.
+    const std::vector<double> shades = reopened.analysis()->rowScoresOf(id);
+    QCOMPARE(int(shades.size()), int(reopened.runCollector()->result(id)->units.size()));
+    for (double v : shades)
+        QVERIFY(v >= 0 && v <= 1);
 }
 
 QTEST_MAIN(TestDemoRun)
