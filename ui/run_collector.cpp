@@ -5,10 +5,13 @@
 
 #include "core/analysis/metrics.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTimer>
+
+#include <algorithm>
 
 namespace hs::ui {
 
@@ -140,7 +143,13 @@ void RunCollector::flush()
     dirty_ = false;
     // AnalysisState keeps its own immutable copy (scored on a worker); we keep appending to ours.
     aucPendingFor_ = count();
-    analysis_->setTableAsync(std::make_shared<const analysis::FeatureTable>(*table_), catalog_, tr("live run"));
+    QElapsedTimer copyTime;
+    copyTime.start();
+    auto snapshot = std::make_shared<const analysis::FeatureTable>(*table_);
+    // Big token-level tables take a while to copy: push less often so the copies stay under ~2 %
+    // of the GUI thread's time.
+    pushTimer_->setInterval(std::max<qint64>(kPushIntervalMs, copyTime.elapsed() * 50));
+    analysis_->setTableAsync(std::move(snapshot), catalog_, tr("live run"));
 }
 
 void RunCollector::onScoresReady()
