@@ -141,6 +141,7 @@ HeadsPanel::HeadsPanel(AnalysisState* analysis, QWidget* parent) : QWidget(paren
     splitter->addWidget(view_);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
+    splitter->setSizes({600, 420}); // the heatmap first; the saved layout overrides this
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addLayout(controls);
@@ -264,6 +265,12 @@ void HeadsPanel::redrawHeatmap()
         text->setClipAxisRect(plot_->axisRect(0));
         text->position->setAxes(plot_->axisRect(0)->axis(QCPAxis::atBottom), plot_->axisRect(0)->axis(QCPAxis::atLeft));
         text->position->setCoords(best[i]->head, best[i]->layer + 0.9);
+        // Anchor toward the inside so labels near the edges are not clipped.
+        const Qt::Alignment side = best[i]->head < heads / 4 ? Qt::AlignLeft
+                                 : best[i]->head >= heads - heads / 4 ? Qt::AlignRight : Qt::AlignHCenter;
+        text->setPositionAlignment(side | (best[i]->layer >= layers - 2 ? Qt::AlignTop : Qt::AlignBottom));
+        if (best[i]->layer >= layers - 2)
+            text->position->setCoords(best[i]->head, best[i]->layer - 0.9);
         text->setText(QString::number(metricOf(*best[i]), 'f', 3));
         text->setFont(QFont(font().family(), 7));
         text->setColor(Qt::black);
