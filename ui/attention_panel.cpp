@@ -30,6 +30,7 @@ AttentionPanel::AttentionPanel(QWidget* parent) : QWidget(parent)
     plot_->plotLayout()->addElement(0, 1, scale_);
     map_->setColorScale(scale_); // adopts the scale's gradient, so set ours after
     map_->setGradient(QCPColorGradient(QCPColorGradient::gpHot).inverted());
+    map_->setDataRange(QCPRange(0, 1));
     auto* margins = new QCPMarginGroup(plot_);
     plot_->axisRect()->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
     scale_->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
