@@ -6,6 +6,8 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QPushButton>
+#include <QSpinBox>
 #include <QSet>
 #include <QToolTip>
 #include <QVBoxLayout>
@@ -59,6 +61,18 @@ AttentionPanel::AttentionPanel(QWidget* parent) : QWidget(parent)
     connect(headCombo_, &QComboBox::currentIndexChanged, this, &AttentionPanel::drawSelected);
     connect(fixedScale_, &QCheckBox::toggled, this, &AttentionPanel::drawSelected);
 
+    otherLayer_ = new QSpinBox(this);
+    otherLayer_->setRange(0, 511);
+    otherLayer_->setPrefix(tr("L "));
+    otherLayer_->setToolTip(tr("Layer of a head to recompute"));
+    otherHead_ = new QSpinBox(this);
+    otherHead_->setRange(0, 511);
+    otherHead_->setPrefix(tr("H "));
+    otherHead_->setToolTip(tr("Head to recompute"));
+    compute_ = new QPushButton(tr("Compute"), this);
+    compute_->setToolTip(tr("Recompute this head's attention for the current sample on the worker thread"));
+    connect(compute_, &QPushButton::clicked, this, [this] { selectHead(otherLayer_->value(), otherHead_->value()); });
+
     auto* bar = new QHBoxLayout;
     bar->addWidget(new QLabel(tr("Layer"), this));
     bar->addWidget(layerCombo_);
@@ -66,6 +80,10 @@ AttentionPanel::AttentionPanel(QWidget* parent) : QWidget(parent)
     bar->addWidget(headCombo_);
     bar->addWidget(fixedScale_);
     bar->addStretch(1);
+    bar->addWidget(new QLabel(tr("Other head"), this));
+    bar->addWidget(otherLayer_);
+    bar->addWidget(otherHead_);
+    bar->addWidget(compute_);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addLayout(bar);
@@ -78,6 +96,11 @@ void AttentionPanel::showResult(const detect::SampleResult& result)
     const int keepLayer = layerCombo_->currentData().toInt();
     const int keepHead = headCombo_->currentData().toInt();
     result_ = result;
+    rebuildPickers(keepLayer, keepHead);
+}
+
+void AttentionPanel::rebuildPickers(int keepLayer, int keepHead)
+{
     QList<int> layers;
     for (const detect::AttentionSummary& a : result_.attention)
         if (!layers.contains(a.layer))
@@ -107,17 +130,34 @@ void AttentionPanel::showResult(const detect::SampleResult& result)
 
 void AttentionPanel::selectHead(int layer, int head)
 {
-    const int li = layerCombo_->findData(layer);
-    if (li < 0) {
-        info_->setText(tr("Head (%1, %2) was not captured for this sample.").arg(layer).arg(head));
+    otherLayer_->setValue(layer);
+    otherHead_->setValue(head);
+    for (const detect::AttentionSummary& a : result_.attention)
+        if (a.layer == layer && a.head == head) {
+            layerCombo_->setCurrentIndex(layerCombo_->findData(layer));
+            headCombo_->setCurrentIndex(headCombo_->findData(head));
+            return;
+        }
+    if (result_.sampleId.empty()) {
+        info_->setText(tr("Open a finished sample first (double-click it in the Samples panel)."));
         return;
     }
-    layerCombo_->setCurrentIndex(li);
-    const int hi = headCombo_->findData(head);
-    if (hi >= 0)
-        headCombo_->setCurrentIndex(hi);
-    else
-        info_->setText(tr("Head (%1, %2) was not captured for this sample.").arg(layer).arg(head));
+    info_->setText(tr("Head (%1, %2) was not captured for sample %3: recomputing it…")
+                       .arg(layer).arg(head).arg(QString::fromStdString(result_.sampleId)));
+    Q_EMIT recomputeRequested(QString::fromStdString(result_.sampleId), layer, head);
+}
+
+void AttentionPanel::addSummary(const QString& sampleId, const detect::AttentionSummary& summary)
+{
+    if (sampleId != QString::fromStdString(result_.sampleId))
+        return;
+    result_.attention.push_back(summary);
+    rebuildPickers(summary.layer, summary.head);
+}
+
+void AttentionPanel::showMessage(const QString& message)
+{
+    info_->setText(message);
 }
 
 void AttentionPanel::drawSelected()

@@ -9,6 +9,8 @@
 class QCheckBox;
 class QComboBox;
 class QLabel;
+class QPushButton;
+class QSpinBox;
 class QCPColorMap;
 class QCPColorScale;
 
@@ -28,10 +30,17 @@ public:
 
 public Q_SLOTS:
     void showResult(const hs::detect::SampleResult& result);
-    // Picks this head when the current sample captured it; says so when it did not.
+    // Picks this head when the current sample captured it; asks for a recomputation when it did not.
     void selectHead(int layer, int head);
+    // A head recomputed for a sample (see AttentionRecomputer): shown at once if it is the current one.
+    void addSummary(const QString& sampleId, const hs::detect::AttentionSummary& summary);
+    void showMessage(const QString& message);
+
+Q_SIGNALS:
+    void recomputeRequested(const QString& sampleId, int layer, int head);
 
 private:
+    void rebuildPickers(int keepLayer, int keepHead);
     void drawSelected();
     void showHover(QMouseEvent* event);
 
@@ -41,6 +50,9 @@ private:
     QComboBox* layerCombo_ = nullptr;
     QComboBox* headCombo_ = nullptr;
     QCheckBox* fixedScale_ = nullptr;
+    QSpinBox* otherLayer_ = nullptr;
+    QSpinBox* otherHead_ = nullptr;
+    QPushButton* compute_ = nullptr;
     QLabel* info_ = nullptr;
     detect::SampleResult result_;
     int shownRows_ = 0, shownCols_ = 0; // of the summary on screen (the map may hold a doubled lone row/column)

@@ -9,6 +9,7 @@ namespace hs::ui {
 void registerDetectionMetaTypes()
 {
     qRegisterMetaType<hs::detect::SampleResult>();
+    qRegisterMetaType<hs::detect::AttentionSummary>();
     qRegisterMetaType<hs::detect::Progress>();
     qRegisterMetaType<hs::detect::RunSummary>();
     qRegisterMetaType<hs::detect::RunSettings>();

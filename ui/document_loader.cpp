@@ -25,6 +25,16 @@ int utf16Index(const QByteArray& utf8, int byteOffset)
     return QString::fromUtf8(utf8.left(qBound(0, byteOffset, int(utf8.size())))).size();
 }
 
+// Byte offset into UTF-8 `utf8` -> code-point offset (what dataset files write).
+int codePointIndex(const QByteArray& utf8, int byteOffset)
+{
+    int n = 0;
+    for (int i = 0; i < qBound(0, byteOffset, int(utf8.size())); ++i)
+        if ((static_cast<unsigned char>(utf8[i]) & 0xC0) != 0x80)
+            ++n;
+    return n;
+}
+
 SampleInfo infoFromSample(const data::Sample& s)
 {
     SampleInfo info;
@@ -37,6 +47,11 @@ SampleInfo infoFromSample(const data::Sample& s)
     info.response = QString::fromUtf8(bytes);
     for (const data::CharSpan& span : s.hallucinations)
         info.hallucinations.append({utf16Index(bytes, span.start), utf16Index(bytes, span.end)});
+    const QByteArray prompt = QByteArray::fromStdString(s.prompt);
+    for (const data::CharSpan& span : s.responseChunks)
+        info.responseChunksCp.append({codePointIndex(bytes, span.start), codePointIndex(bytes, span.end)});
+    for (const data::CharSpan& span : s.promptChunks)
+        info.promptChunksCp.append({codePointIndex(prompt, span.start), codePointIndex(prompt, span.end)});
     return info;
 }
 

@@ -2,6 +2,7 @@
 
 #include "ui/analysis_state.h"
 #include "ui/attention_panel.h"
+#include "ui/attention_recomputer.h"
 #include "ui/demo_locator.h"
 #include "ui/detection_controller.h"
 #include "ui/heads_panel.h"
@@ -53,6 +54,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     analysis_ = new AnalysisState(this);
     controller_ = new DetectionController(this);
     collector_ = new RunCollector(analysis_, this);
+    recomputer_ = new AttentionRecomputer(this);
 
     createPanels();
     createMenus();
@@ -120,11 +122,23 @@ void MainWindow::createPanels()
 
     connect(samplesPanel_, &SamplesPanel::sampleActivated, this, &MainWindow::showSample);
     connect(headsPanel_, &HeadsPanel::headActivated, attentionPanel_, &AttentionPanel::selectHead);
+    connect(attentionPanel_, &AttentionPanel::recomputeRequested, this, [this](const QString& id, int layer, int head) {
+        recomputer_->request(runPanel_->currentSettings(), analysis_->catalog().value(id), layer, head);
+    });
 }
 
 
 void MainWindow::connectDetection()
 {
+    connect(recomputer_, &AttentionRecomputer::ready, this,
+            [this](const QString& id, const detect::AttentionSummary& summary) {
+                collector_->addAttention(id, summary);
+                attentionPanel_->addSummary(id, summary);
+            });
+    connect(recomputer_, &AttentionRecomputer::failed, this, [this](const QString& message) {
+        logPanel_->addWarning(message);
+        attentionPanel_->showMessage(message);
+    });
     connect(controller_, &DetectionController::warning, logPanel_, &LogPanel::addWarning);
     connect(controller_, &DetectionController::error, logPanel_, &LogPanel::addError);
     connect(controller_, &DetectionController::error, this, [this](const QString& m) {

@@ -14,6 +14,7 @@ class QMenu;
 namespace hs::ui {
 
 class AnalysisState;
+class AttentionRecomputer;
 class AttentionPanel;
 class DetectionController;
 class HeadsPanel;
@@ -56,6 +57,7 @@ public:
     AttentionPanel* attentionPanel() const { return attentionPanel_; }
     LogPanel* logPanel() const { return logPanel_; }
     RunCollector* runCollector() const { return collector_; }
+    AttentionRecomputer* attentionRecomputer() const { return recomputer_; }
 
 Q_SIGNALS:
     void documentLoaded(const QString& path);
@@ -85,6 +87,7 @@ private:
     AnalysisState* analysis_ = nullptr;
     DetectionController* controller_ = nullptr;
     RunCollector* collector_ = nullptr;
+    AttentionRecomputer* recomputer_ = nullptr;
     ThresholdPanel* thresholdPanel_ = nullptr;
     HeadsPanel* headsPanel_ = nullptr;
     SamplesPanel* samplesPanel_ = nullptr;

@@ -20,6 +20,9 @@ struct SampleInfo {
     QString prompt;
     QString response;
     QVector<GoldSpan> hallucinations;
+    // Chunk spans in CODE POINTS, as the dataset files write them (kept to rebuild the sample when
+    // an attention head is recomputed); empty when unknown.
+    QVector<GoldSpan> responseChunksCp, promptChunksCp;
     int tokenCount = 0;     // response tokens when known, else 0
     int length() const { return tokenCount > 0 ? tokenCount : response.size(); }
 };

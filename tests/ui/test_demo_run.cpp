@@ -6,6 +6,7 @@
 
 #include "ui/analysis_state.h"
 #include "ui/attention_panel.h"
+#include "ui/attention_recomputer.h"
 #include "ui/detection_controller.h"
 #include "ui/feature_ranking_model.h"
 #include "ui/heads_panel.h"
@@ -22,6 +23,7 @@
 #include "core/analysis/redeep_combiner.h"
 
 #include <QAction>
+#include <QComboBox>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
@@ -206,6 +208,36 @@ void TestDemoRun::sessionReopensWithSamplesAndAttention()
     QCOMPARE(int(shades.size()), int(reopened.runCollector()->result(id)->units.size()));
     for (double v : shades)
         QVERIFY(v >= 0 && v <= 1);
+
+    // A head that was not a copy head is recomputed on demand, on a worker thread.
+    const detect::SampleResult* result = reopened.runCollector()->result(id);
+    std::pair<int, int> missing{-1, -1};
+    for (int l = 0; l < 4 && missing.first < 0; ++l)
+        for (int h = 0; h < 4 && missing.first < 0; ++h)
+            if (std::none_of(result->attention.begin(), result->attention.end(),
+                             [&](const detect::AttentionSummary& a) { return a.layer == l && a.head == h; }))
+                missing = {l, h};
+    QVERIFY(missing.first >= 0);
+    QSignalSpy ready(reopened.attentionRecomputer(), &AttentionRecomputer::ready);
+    QSignalSpy failed(reopened.attentionRecomputer(), &AttentionRecomputer::failed);
+    const std::size_t before = result->attention.size();
+    reopened.attentionPanel()->selectHead(missing.first, missing.second);
+    QVERIFY(ready.wait(60000));
+    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+    QCOMPARE(reopened.runCollector()->result(id)->attention.size(), before + 1);
+    QCOMPARE(reopened.attentionPanel()->headCombo()->currentData().toInt(), missing.second);
+    QVERIFY(!reopened.attentionPanel()->colorMap()->data()->isEmpty());
+    // Recomputing a head that was captured gives the stored values back (same pass, same sample).
+    const detect::AttentionSummary& stored = result->attention.front();
+    QSignalSpy again(reopened.attentionRecomputer(), &AttentionRecomputer::ready);
+    QVERIFY(reopened.attentionRecomputer()->request(reopened.runPanel()->currentSettings(),
+                                                    reopened.analysis()->catalog().value(id), stored.layer, stored.head));
+    QVERIFY(again.wait(60000));
+    const auto recomputed = again.first().at(1).value<detect::AttentionSummary>();
+    QCOMPARE(recomputed.rows, stored.rows);
+    QCOMPARE(recomputed.cols, stored.cols);
+    for (std::size_t i = 0; i < stored.values.size(); ++i)
+        QVERIFY(std::abs(recomputed.values[i] - stored.values[i]) < 1e-4f);
 }
 
 QTEST_MAIN(TestDemoRun)
