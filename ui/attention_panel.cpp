@@ -80,13 +80,17 @@ AttentionPanel::AttentionPanel(QWidget* parent) : QWidget(parent)
     bar->addWidget(headCombo_);
     bar->addWidget(fixedScale_);
     bar->addStretch(1);
-    bar->addWidget(new QLabel(tr("Other head"), this));
-    bar->addWidget(otherLayer_);
-    bar->addWidget(otherHead_);
-    bar->addWidget(compute_);
+    // A second row, so the panel stays narrow enough to sit beside Live.
+    auto* other = new QHBoxLayout;
+    other->addWidget(new QLabel(tr("Other head"), this));
+    other->addWidget(otherLayer_);
+    other->addWidget(otherHead_);
+    other->addWidget(compute_);
+    other->addStretch(1);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addLayout(bar);
+    layout->addLayout(other);
     layout->addWidget(info_);
     layout->addWidget(plot_, 1);
 }
