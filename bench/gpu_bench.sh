@@ -6,14 +6,14 @@
 set -uo pipefail
 M=$1 CLI=$2 R=$3 SH=${4:-.deps/shared/data}
 H=$SH/ragtruth/redeep_official/topk_heads_llama2_7B.json
-run() { echo "--- $*"; time "$@"; }
+run() { echo "--- $*" >&2; time "$@"; }
 rm -f $R/tok.hs* $R/chunk.hs*
 echo "=== halluscope token level $(date +%T)"
 run $CLI detect --model $M --dataset $SH/ragtruth --session $R/tok.hs --level token --copy-heads $H --profile h200 --json --quiet | tee $R/hs_token.json
 echo "=== halluscope chunk level $(date +%T)"
 run $CLI detect --model $M --dataset $SH/ragtruth --session $R/chunk.hs --level chunk --copy-heads $H --profile h200 --json --quiet | tee $R/hs_chunk.json
 echo "=== python reference (token level) $(date +%T)"
-python3 bench/python_reference_baseline.py --model $M --session $R/tok.hs --copy-heads $H --limit 40 | tee $R/py_token.json
+python3 bench/python_reference_baseline.py --model $M --session $R/tok.hs --copy-heads $H --limit 120 | tee $R/py_token.json
 python3 - "$R" <<'PY'
 import json, sys
 r = sys.argv[1]

@@ -73,6 +73,7 @@ RunSummary Detector::run(Observer& obs)
 
         // Model, tokenizer, method.
         ExecutionPlan plan = planExecution(s);
+        const auto tLoad = Clock::now();
         ModelRunner runner(s.modelDir, plan.device, plan.dtype);
         tok::Tokenizer tokenizer = tok::Tokenizer::fromDir(s.modelDir);
         tok::ChatFormat fmt = tok::chatFormatFor(s.modelDir);
@@ -119,6 +120,7 @@ RunSummary Detector::run(Observer& obs)
             }
         }
         summary.total = static_cast<int>(samples.size());
+        summary.loadSeconds = secondsSince(tLoad);
         obs.onRunStarted(summary.total, summary.resumedSkipped);
 
         std::vector<const PreparedSample*> all;
@@ -142,13 +144,19 @@ RunSummary Detector::run(Observer& obs)
             if (cancelled_) { summary.cancelled = true; break; }
             if (std::all_of(batch.begin(), batch.end(), [&](auto* p) { return finished.count(p->sample->id) != 0; }))
                 continue;
+            auto tF = Clock::now();
             std::vector<SampleCaptures> caps = runner.run(batch, heads, layers);
+            runner.synchronize();
+            summary.forwardSeconds += secondsSince(tF);
             for (std::size_t i = 0; i < batch.size(); ++i) {
                 if (finished.count(batch[i]->sample->id)) continue;
                 const auto tS = Clock::now();
                 SampleResult r = extractFeatures(*batch[i], caps[i], lens, es);
                 r.seconds = secondsSince(tS);
+                summary.extractSeconds += r.seconds;
+                const auto tSave = Clock::now();
                 store.saveSample(*batch[i]->sample, r); // one transaction: a kill loses nothing else
+                summary.saveSeconds += secondsSince(tSave);
                 ++done;
                 ++summary.processed;
                 obs.onSampleDone(r);

@@ -37,6 +37,8 @@ struct RunSummary {
     int total = 0, processed = 0, resumedSkipped = 0, invalidSkipped = 0;
     bool cancelled = false;
     double seconds = 0;
+    // Where the time went (wall seconds; the forward is synchronised before it is timed).
+    double loadSeconds = 0, forwardSeconds = 0, extractSeconds = 0, saveSeconds = 0;
 };
 
 class Observer {

@@ -7,6 +7,7 @@
 #include <ATen/ATen.h>
 #ifdef HS_HAVE_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
+#include <c10/cuda/CUDAFunctions.h>
 #endif
 
 #include <algorithm>
@@ -74,6 +75,13 @@ LensFn ModelRunner::lens() const
     return [m](const at::Tensor& resid, int64_t v0, int64_t v1) {
         return m->lmHeadSlice(m->applyFinalNorm(resid), v0, v1);
     };
+}
+
+void ModelRunner::synchronize() const
+{
+#ifdef HS_HAVE_CUDA
+    if (model_->device().rfind("cuda", 0) == 0) c10::cuda::device_synchronize();
+#endif
 }
 
 double ModelRunner::peakMemoryMB() const

@@ -32,6 +32,7 @@ public:
                                     const std::vector<int>& layers);
     LensFn lens() const;
     double peakMemoryMB() const;
+    void synchronize() const;   // waits for the device (timing)
 
 private:
     std::unique_ptr<model::LlamaModel> model_;

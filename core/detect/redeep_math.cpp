@@ -8,7 +8,8 @@
 
 namespace hs::detect {
 
-LensDivergence lensDivergence(const LogitsSliceFn& logitsSlice, int64_t vocab, int64_t vocabSlice)
+LensDivergence lensDivergence(const LogitsSliceFn& logitsSlice, int64_t vocab, int64_t vocabSlice,
+                              const at::Tensor& target)
 {
     vocabSlice = std::max<int64_t>(1, std::min(vocabSlice, vocab));
     const bool onePass = vocabSlice >= vocab;
@@ -24,6 +25,9 @@ LensDivergence lensDivergence(const LogitsSliceFn& logitsSlice, int64_t vocab, i
         lseB = lseB.defined() ? at::logaddexp(lseB, lb) : lb;
     }
     at::Tensor ref = at::zeros_like(lseA), clean = at::zeros_like(lseA);
+    const bool withTarget = target.defined();
+    at::Tensor tgt = withTarget ? target.to(lseA.device()).to(at::kLong) : at::Tensor();
+    at::Tensor tA = at::zeros_like(lseA), tB = at::zeros_like(lseA);
     // Pass 2: the divergence terms, slice by slice.
     for (int64_t v0 = 0; v0 < vocab; v0 += vocabSlice) {
         at::Tensor a, b;
@@ -40,8 +44,17 @@ LensDivergence lensDivergence(const LogitsSliceFn& logitsSlice, int64_t vocab, i
         // F.kl_div(log_x, m) = m (log m - log_x): 0 where m == 0, as in PyTorch.
         ref += (0.5 * ((xlm - m * la) + (xlm - m * lb))).sum(1);
         clean += (0.5 * ((at::xlogy(p, p) - at::xlogy(p, m)) + (at::xlogy(q, q) - at::xlogy(q, m)))).sum(1);
+        if (withTarget) {
+            const int64_t w = la.size(1);
+            at::Tensor in = tgt.ge(v0).logical_and(tgt.lt(v0 + w));
+            at::Tensor col = (tgt - v0).clamp(0, w - 1).unsqueeze(1);
+            tA = at::where(in, la.gather(1, col).squeeze(1), tA);
+            tB = at::where(in, lb.gather(1, col).squeeze(1), tB);
+        }
     }
-    return {ref, clean};
+    LensDivergence out{ref, clean};
+    if (withTarget) { out.targetLogProbA = tA; out.targetLogProbB = tB; }
+    return out;
 }
 
 at::Tensor tokenEcs(const at::Tensor& attn, const at::Tensor& hidden, const at::Tensor& rowPos, int64_t K,
@@ -63,6 +76,17 @@ at::Tensor tokenEcs(const at::Tensor& attn, const at::Tensor& hidden, const at::
     at::Tensor own = h.index_select(0, rowPos).repeat({Hc, 1});  // [Hc*R, D]
     at::Tensor cos = at::cosine_similarity(pooled, own, 1, 1e-8);
     return cos.reshape({Hc, R});
+}
+
+at::Tensor groundingAttention(const at::Tensor& attn, const at::Tensor& nextIds, const at::Tensor& promptIds)
+{
+    at::Tensor a = attn.to(at::kFloat);
+    if (a.size(2) > 0) a = a.narrow(2, 1, a.size(2) - 1);                  // drop the BOS sink
+    at::Tensor pids = promptIds.narrow(0, 1, promptIds.size(0) - 1).to(a.device());
+    at::Tensor match = nextIds.to(a.device()).unsqueeze(1).eq(pids.unsqueeze(0)).to(at::kFloat); // [R, P-1]
+    at::Tensor onToken = (a * match.unsqueeze(0)).sum(2);
+    at::Tensor onPrompt = a.sum(2);
+    return onToken / (onPrompt + 1e-6);
 }
 
 at::Tensor mostAttendedPromptChunk(const at::Tensor& attn, int64_t rowBase,

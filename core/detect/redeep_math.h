@@ -15,13 +15,17 @@ namespace hs::detect {
 struct LensDivergence {
     at::Tensor reference; // [R] float32
     at::Tensor clean;     // [R] float32
+    at::Tensor targetLogProbA, targetLogProbB; // [R] log P(target), log Q(target); only with a target
 };
 
 // logitsSlice(v0, v1) must return the [R, v1-v0] logits of both views for that vocabulary slice:
 // {a_slice, b_slice}. The vocabulary is walked twice (log-normalisers first), so no [R, V]
 // tensor is ever held when vocabSlice < V.
 using LogitsSliceFn = std::function<std::pair<at::Tensor, at::Tensor>(int64_t v0, int64_t v1)>;
-LensDivergence lensDivergence(const LogitsSliceFn& logitsSlice, int64_t vocab, int64_t vocabSlice);
+// With a `target` ([R] int64 token ids, e.g. the emitted tokens ids[t+1]) it also returns each row's
+// log-probability of its target under both views, from the same slices.
+LensDivergence lensDivergence(const LogitsSliceFn& logitsSlice, int64_t vocab, int64_t vocabSlice,
+                              const at::Tensor& target = at::Tensor());
 
 // Token-level ECS (SPEC §4). attn: [Hc, R, P] attention of R query rows over the P prompt keys
 // (rows normalised over all keys <= t); hidden: [T, D] final normed states; rowPos: [R] positions.
@@ -30,6 +34,12 @@ LensDivergence lensDivergence(const LogitsSliceFn& logitsSlice, int64_t vocab, i
 // attention sink) from the top-K (clean mode).
 at::Tensor tokenEcs(const at::Tensor& attn, const at::Tensor& hidden, const at::Tensor& rowPos, int64_t K,
                     bool skipFirst);
+
+// Clean-mode token-level ECS ("grounding attention"): for each head and row t, the share of the
+// head's prompt attention (key 0, the BOS sink, excluded) that lands on prompt positions holding
+// the token actually emitted next, ids[t+1]. A token copied from the context scores high; a token
+// absent from the context scores 0. attn: [Hc, R, P]; nextIds: [R]; promptIds: [P]. Returns [Hc, R].
+at::Tensor groundingAttention(const at::Tensor& attn, const at::Tensor& nextIds, const at::Tensor& promptIds);
 
 // Chunk-level prompt-chunk choice (SPEC §3): for each head and response chunk, the prompt chunk
 // with the largest raw attention sum (first on ties). attn: [Hc, R, P] for query rows starting at

@@ -18,7 +18,10 @@ ExecutionPlan planExecution(const RunSettings& s)
     plan.tokenBudget = static_cast<int>(prof.tokenBudget);
     plan.maxTokens = static_cast<int>(prof.maxTokens);
     // Captured attention grows with rows x prompt per copy head: keep CPU batches small.
-    plan.maxBatch = prof.device == "cpu" ? 4 : 32;
+    plan.maxBatch = prof.device == "cpu" ? 4 : 8;
+    // The logit lens holds [rows, slice] logits per view: on a GPU the whole vocabulary fits, which
+    // saves the second pass over lm_head that slicing needs.
+    plan.vocabSlice = prof.device == "cpu" ? 8192 : (1L << 20);
     if (!s.device.empty()) plan.device = s.device;
     if (!s.dtype.empty()) plan.dtype = s.dtype;
     return plan;
