@@ -8,7 +8,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
+#include <cstdio>
+#include <ftw.h>
 #include <fstream>
 #include <map>
 #include <string>
@@ -24,10 +25,12 @@ struct TempDir {
         char tmpl[] = "/tmp/hs_model_test_XXXXXX";
         path = ::mkdtemp(tmpl);
     }
+    // nftw, not std::filesystem::remove_all: the pip libtorch 2.x exports its own copy of that
+    // symbol, which crashed here (null call inside libtorch.so) on the GPU machine.
     ~TempDir()
     {
-        std::error_code ec;
-        std::filesystem::remove_all(path, ec);
+        ::nftw(path.c_str(), [](const char* p, const struct stat*, int, struct FTW*) { return ::remove(p); }, 16,
+               FTW_DEPTH | FTW_PHYS);
     }
     std::string file(const std::string& name) const { return path + "/" + name; }
 };
