@@ -1,6 +1,7 @@
 // halluscope-cli heads: rank copy heads (ECS) and knowledge layers (PKS) by AUC, Pearson r or
 // mutual information with the row-level hallucination label.
 #include "app/cli/command.h"
+#include "app/cli/feature_source.h"
 #include "core/analysis/ranking.h"
 #include "core/analysis/redeep_log.h"
 #include "core/util/error.h"
@@ -16,7 +17,7 @@ namespace {
 
 int runHeads(const Args& a)
 {
-    analysis::FeatureTable t = analysis::loadRedeepLog(a.require("features"));
+    analysis::FeatureTable t = loadFeatureSource(a);
     std::string rankName = a.get("rank", "auc");
     analysis::RankBy by = analysis::parseRankBy(rankName);
     analysis::RankOptions opt;
@@ -44,7 +45,7 @@ int runHeads(const Args& a)
             if (opt.computeMi) e["mi"] = f.mi;
             list.push_back(e);
         }
-        nlohmann::json j = {{"command", "heads"}, {"features", a.get("features")}, {"rank", rankName},
+        nlohmann::json j = {{"command", "heads"}, {"features", featureSourceName(a)}, {"rank", rankName},
                             {"rows", t.rows()}, {"per_token_pks", opt.perTokenPks},
                             {"orientation", "ECS scored against 1 - label, PKS against label"},
                             {"features_ranked", list}};
@@ -66,7 +67,7 @@ int runHeads(const Args& a)
 }
 
 const CommandRegistrar reg({"heads", "rank copy heads and knowledge layers by AUC, Pearson r or mutual information",
-    "Usage: halluscope-cli heads --features FILE [--rank auc|pearson|mi] [options] [--json]\n"
+    "Usage: halluscope-cli heads --features FILE|--session FILE [--rank auc|pearson|mi] [options] [--json]\n"
     "  --rank auc|pearson|mi  ranking score (default auc); ECS is scored against 1 - label\n"
     "  --top N               keep the N best (default all)\n"
     "  --with-mi             also compute MI when ranking by auc or pearson\n"

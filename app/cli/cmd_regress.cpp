@@ -1,12 +1,14 @@
 // halluscope-cli regress: score responses from a feature log with a detection method, either
 // in-sample (the published ReDeEP recipe with --reference) or under grouped cross-validation.
 #include "app/cli/command.h"
+#include "app/cli/feature_source.h"
 #include "core/analysis/analysis_json.h"
 #include "core/analysis/cross_validation.h"
 #include "core/analysis/method.h"
 #include "core/analysis/metrics.h"
 #include "core/analysis/redeep_combiner.h"
 #include "core/analysis/redeep_log.h"
+#include "core/analysis/response_features.h"
 #include "core/util/error.h"
 
 #include <nlohmann/json.hpp>
@@ -37,6 +39,7 @@ analysis::MethodOptions methodOptionsFromArgs(const Args& a)
     o.topEcs = a.getInt("top-ecs", o.topEcs);
     o.topPks = a.getInt("top-pks", o.topPks);
     o.l2 = a.getDouble("l2", o.l2);
+    if (a.has("response-features")) analysis::applyResponseFeatureList(o.features, a.get("response-features"));
     analysis::makeMethod(o); // validates the name and the member list (throws InputError)
     return o;
 }
@@ -89,7 +92,7 @@ int runReference(const Args& a, const analysis::FeatureTable& t, const analysis:
     analysis::ResponseScores rs = analysis::scoreRedeep(t, sel, o.params);
     double auc = analysis::rocAuc(rs.score, rs.label), pcc = analysis::pearson(rs.score, rs.label);
     if (a.flag("json")) {
-        nlohmann::json j = {{"command", "regress"}, {"features", a.get("features")}, {"method", o.name},
+        nlohmann::json j = {{"command", "regress"}, {"features", featureSourceName(a)}, {"method", o.name},
                             {"mode", "reference"}, {"responses", rs.score.size()}, {"rows", t.rows()},
                             {"params", {{"top_n", o.params.topN}, {"top_k", o.params.topK}, {"alpha", o.params.alpha}, {"m", o.params.m}}},
                             {"selection", selectionJson(t, sel)}, {"auc", auc}, {"pcc", pcc},
@@ -112,7 +115,7 @@ int runCv(const Args& a, const analysis::FeatureTable& t, const analysis::Method
     auto mode = thresholdModeFromArgs(a);
     analysis::RepeatedCv r = analysis::repeatedCrossValidate(t, [&] { return analysis::makeMethod(o); }, folds, seeds, mode);
     if (a.flag("json")) {
-        nlohmann::json j = {{"command", "regress"}, {"features", a.get("features")}, {"method", o.name},
+        nlohmann::json j = {{"command", "regress"}, {"features", featureSourceName(a)}, {"method", o.name},
                             {"mode", "cv"}, {"folds", folds},
                             {"threshold_mode", mode == analysis::ThresholdMode::InnerCv ? "inner-cv" : "in-sample"},
                             {"responses", t.responseIds.size()}, {"rows", t.rows()},
@@ -143,7 +146,7 @@ int runInSample(const Args& a, const analysis::FeatureTable& t, const analysis::
     double auc = analysis::rocAuc(s, t.responseLabels), pcc = analysis::pearson(s, t.responseLabels);
     analysis::ThresholdPoint best = analysis::bestF1(s, t.responseLabels);
     if (a.flag("json")) {
-        nlohmann::json j = {{"command", "regress"}, {"features", a.get("features")}, {"method", o.name},
+        nlohmann::json j = {{"command", "regress"}, {"features", featureSourceName(a)}, {"method", o.name},
                             {"mode", "in-sample"}, {"responses", s.size()}, {"rows", t.rows()}, {"auc", auc},
                             {"pcc", pcc}, {"best_f1", best.f1}, {"best_threshold", best.threshold},
                             {"fitted", analysis::describeJson(m->describe())},
@@ -158,7 +161,7 @@ int runInSample(const Args& a, const analysis::FeatureTable& t, const analysis::
 
 int runRegress(const Args& a)
 {
-    analysis::FeatureTable t = analysis::loadRedeepLog(a.require("features"));
+    analysis::FeatureTable t = loadFeatureSource(a);
     analysis::MethodOptions o = methodOptionsFromArgs(a);
     if (a.flag("reference")) {
         if (a.has("cv")) throw InputError("--reference and --cv exclude each other");
@@ -173,7 +176,8 @@ int runRegress(const Args& a)
 }
 
 const CommandRegistrar reg({"regress", "score responses from a feature log (ReDeEP reference or learned methods, with CV)",
-    "Usage: halluscope-cli regress --features FILE [options] [--json]\n"
+    "Usage: halluscope-cli regress --features FILE|--session FILE [options] [--json]\n"
+    "  --session FILE        a HalluScope session (halluscope-cli detect) instead of a log\n"
     "  --features FILE       a ReDeEP-format feature log (chunk- or token-level)\n"
     "  --method NAME         redeep-chunk (default) | logistic | chunk-logistic | boosted | ensemble\n"
     "  --reference           the published recipe in-sample: rank on all rows, no CV (redeep-chunk)\n"
@@ -185,6 +189,8 @@ const CommandRegistrar reg({"regress", "score responses from a feature log (ReDe
     "  --aggregation mean|max                redeep-chunk chunk->response (default mean)\n"
     "  --chunk-aggregation max|mean|noisy-or chunk-logistic chunk->response (default max)\n"
     "  --top-ecs N --top-pks N --l2 L        learned methods: features kept, penalty (default: inner CV)\n"
+    "  --response-features LIST  logistic: feature groups on/off, e.g. ecs_min,pks_extremes,-length\n"
+    "                        (ecs_mean ecs_min pks_tok pks_mean pks_extremes length context summaries log_pks)\n"
     "  --threads T           grid-search threads (default 2)\n"
     "  --brief               with --json: omit per-fold details\n",
     {"reference", "no-tune", "brief"}, runRegress});

@@ -1,6 +1,7 @@
 // halluscope-cli tune: choose the decision threshold (F1-optimal) on training folds only and report
 // the held-out F1 it gives, plus the threshold to deploy (chosen the same way on all responses).
 #include "app/cli/command.h"
+#include "app/cli/feature_source.h"
 #include "core/analysis/analysis_json.h"
 #include "core/analysis/cross_validation.h"
 #include "core/analysis/method.h"
@@ -23,7 +24,7 @@ namespace {
 
 int runTune(const Args& a)
 {
-    analysis::FeatureTable t = analysis::loadRedeepLog(a.require("features"));
+    analysis::FeatureTable t = loadFeatureSource(a);
     analysis::MethodOptions o = methodOptionsFromArgs(a);
     int folds = a.getInt("cv", 5);
     if (folds < 2) throw InputError("--cv expects a number of folds >= 2");
@@ -49,7 +50,7 @@ int runTune(const Args& a)
             runs.push_back({{"seed", cv.seeds[i]}, {"heldout_f1", cv.runs[i].pooled.f1},
                             {"heldout", analysis::toJson(cv.runs[i].pooled)}, {"folds", fl}});
         }
-        nlohmann::json j = {{"command", "tune"}, {"features", a.get("features")}, {"method", o.name},
+        nlohmann::json j = {{"command", "tune"}, {"features", featureSourceName(a)}, {"method", o.name},
                             {"folds", folds}, {"threshold_mode", mode == analysis::ThresholdMode::InnerCv ? "inner-cv" : "in-sample"},
                             {"heldout_f1", analysis::toJson(cv.pooledF1)}, {"heldout_auc", analysis::toJson(cv.pooledAuc)},
                             {"runs", runs},
@@ -69,7 +70,7 @@ int runTune(const Args& a)
 }
 
 const CommandRegistrar reg({"tune", "choose the F1 threshold on training folds and report held-out F1",
-    "Usage: halluscope-cli tune --features FILE [--method NAME] [--cv K] [--seed S | --seeds S1,S2] [--json]\n"
+    "Usage: halluscope-cli tune --features FILE|--session FILE [--method NAME] [--cv K] [--seed S | --seeds S1,S2] [--json]\n"
     "  Same method options as `regress`. The threshold of each fold is F1-optimal on that fold's\n"
     "  training responses (--threshold-mode inner-cv: on their out-of-fold scores; in-sample: on\n"
     "  the fitted scores); the reported F1 is on the held-out responses. The deploy threshold is\n"

@@ -18,9 +18,19 @@ std::vector<int> responseContextTokens(const FeatureTable& t)
     return out;
 }
 
+std::vector<char> signedPksColumns(const FeatureTable& t)
+{
+    std::vector<char> out(t.numPks(), 0);
+    for (std::size_t r = 0; r < t.rows(); ++r)
+        for (std::size_t k = 0; k < t.numPks(); ++k)
+            if (!(t.pksAt(r, k) > 0)) out[k] = 1;
+    return out;
+}
+
 ChunkFeatures buildChunkFeatures(const FeatureTable& t)
 {
     ChunkFeatures f;
+    const std::vector<char> signedPks = signedPksColumns(t);
     for (const auto& n : t.ecsNames) {
         f.names.push_back("ecs:" + n);
         f.isEcs.push_back(1);
@@ -40,8 +50,10 @@ ChunkFeatures buildChunkFeatures(const FeatureTable& t)
     for (std::size_t r = 0; r < t.rows(); ++r) {
         auto& v = f.x[r];
         for (std::size_t k = 0; k < t.numEcs(); ++k) v.push_back(t.ecsAt(r, k));
-        for (std::size_t k = 0; k < t.numPks(); ++k)
-            v.push_back(std::log(std::max(t.pksAt(r, k) / t.rowTokens(r), 1e-12)));
+        for (std::size_t k = 0; k < t.numPks(); ++k) {
+            const double perToken = t.pksAt(r, k) / t.rowTokens(r);
+            v.push_back(signedPks[k] ? perToken : std::log(std::max(perToken, 1e-12)));
+        }
         v.push_back(std::log(static_cast<double>(t.rowTokens(r))));
         double emean = 0, emin = 1e300, pmean = 0;
         for (std::size_t k = 0; k < t.numEcs(); ++k) {

@@ -1,10 +1,12 @@
 #include "core/analysis/response_features.h"
 
 #include "core/analysis/chunk_features.h"
+#include "core/util/error.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <sstream>
 
 namespace hs::analysis {
 
@@ -14,15 +16,23 @@ ResponseFeatures buildResponseFeatures(const FeatureTable& t, const ResponseFeat
     std::vector<std::vector<double>> ecsSum(nResp, std::vector<double>(nE, 0.0));
     std::vector<std::vector<double>> ecsMin(nResp, std::vector<double>(nE, std::numeric_limits<double>::infinity()));
     std::vector<std::vector<double>> pksSum(nResp, std::vector<double>(nP, 0.0));
+    std::vector<std::vector<double>> pksLo(nResp, std::vector<double>(nP, std::numeric_limits<double>::infinity()));
+    std::vector<std::vector<double>> pksHi(nResp, std::vector<double>(nP, -std::numeric_limits<double>::infinity()));
     std::vector<double> tokens(nResp, 0.0), chunks(nResp, 0.0), distinct(nResp, 0.0);
     std::vector<int> context = responseContextTokens(t);
+    const std::vector<char> signedPks = signedPksColumns(t);
     for (std::size_t r = 0; r < t.rows(); ++r) {
         int resp = t.rowResponse[r];
         for (std::size_t k = 0; k < nE; ++k) {
             ecsSum[resp][k] += t.ecsAt(r, k);
             ecsMin[resp][k] = std::min(ecsMin[resp][k], t.ecsAt(r, k));
         }
-        for (std::size_t k = 0; k < nP; ++k) pksSum[resp][k] += t.pksAt(r, k);
+        for (std::size_t k = 0; k < nP; ++k) {
+            pksSum[resp][k] += t.pksAt(r, k);
+            const double perToken = t.pksAt(r, k) / t.rowTokens(r);
+            pksLo[resp][k] = std::min(pksLo[resp][k], perToken);
+            pksHi[resp][k] = std::max(pksHi[resp][k], perToken);
+        }
         tokens[resp] += t.rowTokens(r);
         std::vector<double> e(t.ecs.begin() + r * nE, t.ecs.begin() + (r + 1) * nE);
         std::sort(e.begin(), e.end());
@@ -38,6 +48,10 @@ ResponseFeatures buildResponseFeatures(const FeatureTable& t, const ResponseFeat
         for (const auto& n : t.pksNames) f.names.push_back("pks_tok:" + n);
     if (spec.pksMean)
         for (const auto& n : t.pksNames) f.names.push_back("pks_mean:" + n);
+    if (spec.pksExtremes) {
+        for (const auto& n : t.pksNames) f.names.push_back("pks_min:" + n);
+        for (const auto& n : t.pksNames) f.names.push_back("pks_max:" + n);
+    }
     if (spec.length) {
         f.names.push_back("log_tokens");
         f.names.push_back("log_chunks");
@@ -58,12 +72,16 @@ ResponseFeatures buildResponseFeatures(const FeatureTable& t, const ResponseFeat
             for (std::size_t k = 0; k < nE; ++k) v.push_back(ecsSum[i][k] / c);
         if (spec.ecsMin)
             for (std::size_t k = 0; k < nE; ++k) v.push_back(chunks[i] > 0 ? ecsMin[i][k] : 0.0);
-        auto tr = [&](double x) { return spec.logPks ? std::log(std::max(x, 1e-12)) : x; };
+        auto tr = [&](double x, std::size_t k) { return spec.logPks && !signedPks[k] ? std::log(std::max(x, 1e-12)) : x; };
         if (spec.pksPerToken)
             for (std::size_t k = 0; k < nP; ++k)
-                v.push_back(tr(pksSum[i][k] / std::max(1.0, t.hasTokenSpans() ? tokens[i] : c)));
+                v.push_back(tr(pksSum[i][k] / std::max(1.0, t.hasTokenSpans() ? tokens[i] : c), k));
         if (spec.pksMean)
-            for (std::size_t k = 0; k < nP; ++k) v.push_back(tr(pksSum[i][k] / c));
+            for (std::size_t k = 0; k < nP; ++k) v.push_back(tr(pksSum[i][k] / c, k));
+        if (spec.pksExtremes) {
+            for (std::size_t k = 0; k < nP; ++k) v.push_back(chunks[i] > 0 ? tr(pksLo[i][k], k) : 0.0);
+            for (std::size_t k = 0; k < nP; ++k) v.push_back(chunks[i] > 0 ? tr(pksHi[i][k], k) : 0.0);
+        }
         if (spec.length) {
             v.push_back(std::log(std::max(1.0, tokens[i])));
             v.push_back(std::log(c));
@@ -72,7 +90,7 @@ ResponseFeatures buildResponseFeatures(const FeatureTable& t, const ResponseFeat
             double e = 0, p = 0;
             for (std::size_t k = 0; k < nE; ++k) e += ecsSum[i][k] / c / std::max<std::size_t>(1, nE);
             for (std::size_t k = 0; k < nP; ++k)
-                p += tr(pksSum[i][k] / std::max(1.0, t.hasTokenSpans() ? tokens[i] : c)) / std::max<std::size_t>(1, nP);
+                p += tr(pksSum[i][k] / std::max(1.0, t.hasTokenSpans() ? tokens[i] : c), k) / std::max<std::size_t>(1, nP);
             v.push_back(e);
             v.push_back(p);
         }
@@ -82,6 +100,26 @@ ResponseFeatures buildResponseFeatures(const FeatureTable& t, const ResponseFeat
         }
     }
     return f;
+}
+
+void applyResponseFeatureList(ResponseFeatureSpec& spec, const std::string& list)
+{
+    std::stringstream ss(list);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+        if (item.empty()) continue;
+        const bool on = item[0] != '-';
+        const std::string name = on ? item : item.substr(1);
+        bool* flag = name == "ecs_mean" ? &spec.ecsMean : name == "ecs_min" ? &spec.ecsMin
+                   : name == "pks_tok" ? &spec.pksPerToken : name == "pks_mean" ? &spec.pksMean
+                   : name == "pks_extremes" ? &spec.pksExtremes : name == "length" ? &spec.length
+                   : name == "context" ? &spec.context : name == "summaries" ? &spec.summaries
+                   : name == "log_pks" ? &spec.logPks : nullptr;
+        if (!flag)
+            throw InputError("unknown response feature group '" + name + "' (expected ecs_mean, ecs_min, pks_tok, "
+                             "pks_mean, pks_extremes, length, context, summaries or log_pks)");
+        *flag = on;
+    }
 }
 
 } // namespace hs::analysis

@@ -24,6 +24,7 @@ namespace hs::analysis {
 struct ResponseFeatureSpec {
     bool ecsMean = true, ecsMin = false;
     bool pksPerToken = true, pksMean = false;
+    bool pksExtremes = false; // pks_min / pks_max: the most extreme row (per token) of the response
     bool length = true;
     bool context = false; // tried: did not help the linear models
     bool summaries = false; // ecs_heads_mean, pks_layers_mean (tried: did not help)
@@ -36,5 +37,10 @@ struct ResponseFeatures {
 };
 
 ResponseFeatures buildResponseFeatures(const FeatureTable& t, const ResponseFeatureSpec& spec);
+
+// Switches groups on or off from a comma list: "ecs_min,pks_extremes,-length" ('-' turns one off).
+// Names: ecs_mean ecs_min pks_tok pks_mean pks_extremes length context summaries log_pks.
+// Throws hs::InputError on an unknown name.
+void applyResponseFeatureList(ResponseFeatureSpec& spec, const std::string& list);
 
 } // namespace hs::analysis

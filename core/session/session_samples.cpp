@@ -249,7 +249,8 @@ analysis::FeatureTable SessionStore::featureTable() const
     }
     std::vector<int> maxRowLabel(t.responseIds.size(), 0);
     bool namesChecked = false;
-    Statement u = d_->db.prepare("SELECT sample_seq, label, ecs, pks FROM units ORDER BY sample_seq, idx");
+    Statement u = d_->db.prepare(
+        "SELECT sample_seq, label, ecs, pks, token_begin, token_end FROM units ORDER BY sample_seq, idx");
     while (u.step()) {
         const int resp = responseOf.at(u.getInt(0));
         const auto ecs = blob::decodeFloats(u.getBlob(2));
@@ -270,6 +271,8 @@ analysis::FeatureTable SessionStore::featureTable() const
         const int label = static_cast<int>(u.getInt(1));
         t.rowResponse.push_back(resp);
         t.rowLabel.push_back(label);
+        t.rowTokenBegin.push_back(static_cast<int>(u.getInt(4)));
+        t.rowTokenEnd.push_back(static_cast<int>(u.getInt(5)));
         maxRowLabel[resp] = std::max(maxRowLabel[resp], label);
         t.ecs.insert(t.ecs.end(), ecs.begin(), ecs.end());
         t.pks.insert(t.pks.end(), pks.begin(), pks.end());
