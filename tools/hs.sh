@@ -35,6 +35,7 @@ build
 case "$mode" in
   run)
     if [ -x build/app/halluscope ] && { [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; }; then
+      [ $# -eq 0 ] && set -- --run   # nothing given: the demo, detection started at once
       exec build/app/halluscope "$@"
     else
       echo "== no display: running the CLI demo (detect + regress on the bundled demo model)"

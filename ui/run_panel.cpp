@@ -273,6 +273,7 @@ void RunPanel::setCopyHeadsFile(const QString& path) { copyHeads_->setText(path)
 void RunPanel::setLimit(int samples) { limit_->setValue(qMax(0, samples)); }
 
 void RunPanel::setLevel(const QString& level) { level_->setCurrentIndex(qMax(0, level_->findData(level))); }
+void RunPanel::setMode(const QString& mode) { mode_->setCurrentIndex(qMax(0, mode_->findData(mode))); }
 
 void RunPanel::setDatasetPath(const QString& path) { dataset_->setText(path); }
 void RunPanel::setModelDir(const QString& path) { model_->setText(path); }

@@ -28,6 +28,7 @@ public:
     void setCopyHeadsFile(const QString& path);
     void setLimit(int samples); // 0 = all
     void setLevel(const QString& level); // "token" | "chunk"
+    void setMode(const QString& mode);   // "reference" | "clean"
     // Fills the fields from a session's stored run settings (JSON), so Run resumes that run.
     void applySessionSettings(const QString& settingsJson);
     void saveSettings() const; // remembered between runs (QSettings)
