@@ -1,5 +1,6 @@
 #include "core/detect/prepared_sample.h"
 
+#include "core/data/span_alignment.h"
 #include "core/tokenizer/chat_template.h"
 #include "core/tokenizer/tokenizer.h"
 #include "core/util/error.h"
@@ -27,20 +28,11 @@ int countTokens(const tok::Tokenizer& tok, const std::string& text)
     return static_cast<int>(tok.encode(text, true).ids.size());
 }
 
-// Half-open token range of the tokens overlapping byte range [a, b) of the input text.
+// Clean mode: the tokens whose bytes overlap [a, b) of the input text (half-open).
 TokenSpan tokensOverlapping(const std::vector<std::pair<int, int>>& offsets, int a, int b)
 {
-    int first = -1, last = -1;
-    for (int i = 0; i < static_cast<int>(offsets.size()); ++i) {
-        auto [s, e] = offsets[i];
-        if (e <= s) continue; // special tokens added by the post-processor
-        if (s < b && e > a) {
-            if (first < 0) first = i;
-            last = i;
-        }
-    }
-    if (first < 0) return {0, 0};
-    return {first, last + 1};
+    data::TokenSpan t = data::chunkToTokens(offsets, data::CharSpan{a, b}, data::SpanMode::Clean);
+    return {t.begin, t.end};
 }
 
 } // namespace
