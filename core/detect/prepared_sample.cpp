@@ -59,14 +59,18 @@ PreparedSample prepareSample(const data::Sample& s, const tok::Tokenizer& tok, t
 
     std::vector<std::pair<int, int>> hallu; // closed [h0, h1] (reference) or half-open as [h0, h1-1]
     if (opt.reference) {
-        // SPEC §1.3: every boundary is the token count of a re-tokenised prefix.
-        p.prefixLen = countTokens(tok, templ);
-        auto at = [&](int byte) { return countTokens(tok, templ + s.response.substr(0, byte)); };
+        // SPEC §1.3 counts the tokens of re-tokenised prefixes, len(tok(template + response[:b])).
+        // The same number is read off this one encoding's offsets: the tokens starting before b
+        // (tests/detect/test_span_offsets.cpp checks the equivalence on Llama-2 and RAGTruth).
+        auto at = [&](int byte) { return data::tokensStartingBefore(p.offsets, p.responseByteBegin + byte); };
+        p.prefixLen = at(0);
         for (const auto& c : s.responseChunks)
             p.responseChunks.push_back({at(c.start), at(c.end)});
         for (const auto& h : s.hallucinations)
             hallu.push_back({at(h.start), at(h.end)}); // inclusive at both ends [quirk]
-        // Prompt chunks: count(template(prompt[:a])) minus the template's closing tokens.
+        // Prompt chunks: count(template(prompt[:a])) minus the template's closing tokens. These stay
+        // re-tokenised: the template strips prompt[:a]'s trailing whitespace first [quirk], so the
+        // boundaries are not positions of the full input.
         const int suffix = countTokens(tok, templ) - countTokens(tok, templ.substr(0, chat.userEnd));
         auto pat = [&](int byte) {
             std::string cut = cutCodePoints(s.prompt.substr(0, byte), opt.promptCharLimit);
