@@ -176,6 +176,13 @@ SampleResult extractFeatures(const PreparedSample& p, const SampleCaptures& c, c
         auto cosAcc = cos.accessor<float, 2>();
         auto chAcc = choice.accessor<int64_t, 2>();
         const int64_t rowsAvail = c.residOut.empty() ? 0 : c.residOut[0].size(0);
+        // One logit-lens pass over all captured rows; chunks (which overlap) then sum or average
+        // their own columns.
+        at::Tensor rowPks;  // [layers, rows] float32 on the CPU
+        if (rowsAvail > 0) {
+            auto [ref, clean] = layerDivergences(c, lens, s, 0, rowsAvail);
+            rowPks = (s.reference ? ref : clean).to(at::kFloat).contiguous();
+        }
         for (std::size_t r = 0; r < p.responseChunks.size(); ++r) {
             auto [r0, r1] = p.responseChunks[r];
             ScoredUnit u;
@@ -186,9 +193,8 @@ SampleResult extractFeatures(const PreparedSample& p, const SampleCaptures& c, c
                 u.ecs.push_back(cosAcc[static_cast<int64_t>(r)][chAcc[h][static_cast<int64_t>(r)]]);
             int64_t a = std::max<int64_t>(0, r0 - c.rowBase), b = std::min<int64_t>(rowsAvail, r1 - c.rowBase);
             if (b > a) {
-                auto [ref, clean] = layerDivergences(c, lens, s, a, b - a); // [layers, n]
-                at::Tensor pks = s.reference ? ref.sum(1) : clean.mean(1);    // summed [quirk] vs averaged
-                u.pks = toVector(pks);
+                at::Tensor block = rowPks.narrow(1, a, b - a);
+                u.pks = toVector(s.reference ? block.sum(1) : block.mean(1)); // summed [quirk] vs averaged
             } else {
                 u.pks.assign(s.layers.size(), 0.f);
             }
