@@ -12,6 +12,9 @@ namespace hs::detect {
 // Per-row divergences between two logit-lens distributions P = softmax(a), Q = softmax(b):
 //  reference[r] = Σ_v ½[KL(M‖P) + KL(M‖Q)]  (the published form [quirk]),  M = ½(P+Q)
 //  clean[r]     = Σ_v ½[KL(P‖M) + KL(Q‖M)]  (textbook Jensen–Shannon, nats)
+// With P = lens(resid_out^l), Q = lens(resid_mid^l), log P(y) - log Q(y) for the emitted token y is
+// how much layer l's FFN moved the written token's log-probability: the clean token-level PKS
+// ("emitted-token lift", nats; negative when the parametric path argues against the token).
 struct LensDivergence {
     at::Tensor reference; // [R] float32
     at::Tensor clean;     // [R] float32
