@@ -1,0 +1,74 @@
+// The clean token-level PKS (the "emitted-token lift", redeep_math.h): per knowledge layer,
+// log P_out(y) - log P_mid(y) of the token y = ids[t+1] that row t emits, from the logit lens of
+// resid_out and resid_mid. Checked on hand-made tensors (sliced vs whole vocabulary) and end to end
+// on a fixture model against a direct full-vocabulary computation.
+#include "core/data/sample.h"
+#include "core/detect/model_runner.h"
+#include "core/detect/prepared_sample.h"
+#include "core/detect/redeep_extractor.h"
+#include "core/detect/redeep_math.h"
+#include "core/tokenizer/chat_template.h"
+#include "core/tokenizer/tokenizer.h"
+#include "core/util/file_util.h"
+#include "tests/test_support.h"
+
+#include <ATen/ATen.h>
+#include <doctest/doctest.h>
+
+using namespace hs;
+
+TEST_CASE("lens divergence with a target: the targets' log-probabilities, sliced equals whole")
+{
+    at::manual_seed(5);
+    at::Tensor a = at::randn({6, 41}), b = at::randn({6, 41});
+    at::Tensor y = at::tensor(std::vector<int64_t>{0, 7, 8, 40, 16, 33}, at::kLong);
+    auto fn = [&](int64_t v0, int64_t v1) { return std::make_pair(a.narrow(1, v0, v1 - v0), b.narrow(1, v0, v1 - v0)); };
+    detect::LensDivergence whole = detect::lensDivergence(fn, 41, 41, y), sliced = detect::lensDivergence(fn, 41, 8, y);
+    at::Tensor wantA = at::log_softmax(a, 1).gather(1, y.unsqueeze(1)).squeeze(1);
+    at::Tensor wantB = at::log_softmax(b, 1).gather(1, y.unsqueeze(1)).squeeze(1);
+    CHECK(at::allclose(whole.targetLogProbA, wantA, 1e-5, 1e-6));
+    CHECK(at::allclose(whole.targetLogProbB, wantB, 1e-5, 1e-6));
+    CHECK(at::allclose(sliced.targetLogProbA, wantA, 1e-5, 1e-6));
+    CHECK(at::allclose(sliced.targetLogProbB, wantB, 1e-5, 1e-6));
+    CHECK(at::allclose(sliced.clean, whole.clean, 1e-5, 1e-6)); // the divergences are unchanged by a target
+    CHECK_FALSE(detect::lensDivergence(fn, 41, 8).targetLogProbA.defined());
+}
+
+TEST_CASE("clean token PKS on a fixture model is the FFN's lift of the emitted token")
+{
+    const std::string dir = test::sourceDir() + "/tests/fixtures/models/tiny-gqa-llama3";
+    if (!isDirectory(dir)) { test::skipMessage("fixture model absent"); return; }
+    data::Sample s;
+    s.id = "t";
+    s.prompt = "The plant in Lyon opened in 1997. Who runs Cedar Materials?";
+    s.response = " Sara Hale runs Cedar Materials from Lyon.";
+    s.hallucinations.push_back({1, 10});
+    tok::Tokenizer tk = tok::Tokenizer::fromDir(dir);
+    detect::PrepareOptions po;
+    po.reference = false;
+    detect::PreparedSample p = detect::prepareSample(s, tk, tok::ChatFormat::None, po);
+    detect::ModelRunner runner(dir, "cpu", "f32");
+    std::vector<int> layers;
+    for (int l = 0; l < runner.numLayers(); ++l) layers.push_back(l);
+    auto caps = runner.run({&p}, {{0, 0}}, layers);
+    detect::ExtractorSettings es;
+    es.reference = false;
+    es.heads = {{0, 0}};
+    es.layers = layers;
+    es.vocab = runner.vocab();
+    es.vocabSlice = 100; // the sliced gather path
+    detect::SampleResult r = detect::extractFeatures(p, caps[0], runner.lens(), es);
+    const int n = static_cast<int>(p.ids.size()) - p.prefixLen;
+    REQUIRE(static_cast<int>(r.units.size()) == n);
+    const auto lens = runner.lens();
+    const int64_t row0 = p.firstRow() - caps[0].rowBase;
+    for (std::size_t k = 0; k < layers.size(); ++k) {
+        at::Tensor lo = at::log_softmax(lens(caps[0].residOut[k].narrow(0, row0, n), 0, es.vocab), 1);
+        at::Tensor lm = at::log_softmax(lens(caps[0].residMid[k].narrow(0, row0, n), 0, es.vocab), 1);
+        for (int i = 0; i < n; ++i) {
+            const int64_t y = p.ids[static_cast<std::size_t>(p.prefixLen + i)];
+            const double want = lo[i][y].item<double>() - lm[i][y].item<double>();
+            CHECK(r.units[static_cast<std::size_t>(i)].pks[k] == doctest::Approx(want).epsilon(1e-4).scale(1.0));
+        }
+    }
+}
