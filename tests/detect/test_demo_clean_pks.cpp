@@ -1,7 +1,10 @@
 // The clean token-level PKS (the "emitted-token lift", redeep_math.h): per knowledge layer,
 // log P_out(y) - log P_mid(y) of the token y = ids[t+1] that row t emits, from the logit lens of
 // resid_out and resid_mid. Checked on hand-made tensors (sliced vs whole vocabulary) and end to end
-// on a fixture model against a direct full-vocabulary computation.
+// on a fixture model against a direct full-vocabulary computation; and how the analysis treats a
+// signed PKS (used as is, not logged) and the optional pks_extremes response features.
+#include "core/analysis/chunk_features.h"
+#include "core/analysis/response_features.h"
 #include "core/data/sample.h"
 #include "core/detect/model_runner.h"
 #include "core/detect/prepared_sample.h"
@@ -9,11 +12,14 @@
 #include "core/detect/redeep_math.h"
 #include "core/tokenizer/chat_template.h"
 #include "core/tokenizer/tokenizer.h"
+#include "core/util/error.h"
 #include "core/util/file_util.h"
 #include "tests/test_support.h"
 
 #include <ATen/ATen.h>
 #include <doctest/doctest.h>
+
+#include <cmath>
 
 using namespace hs;
 
@@ -71,4 +77,36 @@ TEST_CASE("clean token PKS on a fixture model is the FFN's lift of the emitted t
             CHECK(r.units[static_cast<std::size_t>(i)].pks[k] == doctest::Approx(want).epsilon(1e-4).scale(1.0));
         }
     }
+}
+
+TEST_CASE("a signed PKS column is used as is; pks_extremes gives each response's extreme rows")
+{
+    analysis::FeatureTable t;
+    t.ecsNames = {"(0, 0)"};
+    t.pksNames = {"layer_0", "layer_1"};
+    t.responseIds = {"a", "b"};
+    t.responseLabels = {0, 1};
+    // rows: response a (2 rows), response b (2 rows); layer_0 signed (lift), layer_1 positive (JSD-like)
+    t.rowResponse = {0, 0, 1, 1};
+    t.rowLabel = {0, 0, 0, 1};
+    t.ecs = {0.5, 0.7, 0.4, 0.0};
+    t.pks = {0.5, 0.1, 1.5, 0.3, 0.2, 0.2, -2.0, 0.4};
+    CHECK(analysis::signedPksColumns(t) == std::vector<char>{1, 0});
+    analysis::ResponseFeatureSpec spec;
+    analysis::applyResponseFeatureList(spec, "pks_extremes,-length");
+    CHECK(spec.pksExtremes);
+    CHECK_FALSE(spec.length);
+    CHECK_THROWS_AS(analysis::applyResponseFeatureList(spec, "nonsense"), InputError);
+    analysis::ResponseFeatures f = analysis::buildResponseFeatures(t, spec);
+    auto col = [&](const std::string& n) {
+        for (std::size_t i = 0; i < f.names.size(); ++i)
+            if (f.names[i] == n) return static_cast<int>(i);
+        FAIL("no column " << n);
+        return -1;
+    };
+    CHECK(f.x[1][col("pks_tok:layer_0")] == doctest::Approx(-0.9));              // mean, not logged
+    CHECK(f.x[0][col("pks_tok:layer_1")] == doctest::Approx(std::log(0.2)));     // positive: logged
+    CHECK(f.x[1][col("pks_min:layer_0")] == doctest::Approx(-2.0));
+    CHECK(f.x[0][col("pks_max:layer_0")] == doctest::Approx(1.5));
+    CHECK(f.x[1][col("pks_max:layer_1")] == doctest::Approx(std::log(0.4)));
 }
