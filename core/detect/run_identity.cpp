@@ -72,6 +72,8 @@ std::string runHash(const RunSettings& s, const std::vector<std::pair<int, int>>
         for (const auto& c : smp.responseChunks) mix(std::to_string(c.start) + "-" + std::to_string(c.end));
         for (const auto& c : smp.promptChunks) mix(std::to_string(c.start) + "-" + std::to_string(c.end));
     }
+    // Bump when a feature's definition changes, so old sessions are not resumed with old numbers.
+    mix("features-v2"); // v2: clean token PKS = emitted-token lift, clean token ECS = grounding attention
     mix(s.level); mix(s.mode); mix(s.profile); mix(s.embedderDir);
     for (auto [l, hd] : heads) mix(std::to_string(l) + "," + std::to_string(hd));
     for (int l : layers) mix(std::to_string(l));
