@@ -71,6 +71,7 @@ int runDetect(const Args& a)
     s.device = a.get("device");
     s.dtype = a.get("dtype");
     s.limit = a.getInt("limit", -1);
+    s.timeBreakdown = a.flag("timing");
     if (a.has("layers")) s.layers = parseIntList(a.get("layers"), "layers");
 
     CliObserver obs(a.flag("quiet"));
@@ -112,9 +113,11 @@ const CommandRegistrar reg({
     "  --device DEV --dtype T     override the profile (cpu|cuda|cuda:N; f32|bf16|f16)\n"
     "  --limit N                  first N samples only\n"
     "  --quiet                    no progress line\n"
+    "  --timing                   synchronise after each forward so time_breakdown_s separates forward\n"
+    "                             from extraction (otherwise one host synchronisation per batch)\n"
     "  --json                     print a JSON summary on stdout\n"
     "Re-running the same command resumes: finished samples are skipped.",
-    {"quiet"},
+    {"quiet", "timing"},
     &runDetect,
 });
 

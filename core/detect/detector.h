@@ -25,6 +25,7 @@ struct RunSettings {
     std::string device;                         // "cpu", "cuda", "cuda:1"; empty = from profile
     std::string dtype;                          // "f32", "bf16", "f16"; empty = from profile
     int limit = -1;                             // first N samples only
+    bool timeBreakdown = false;                 // synchronise after each forward to time it apart
 };
 
 struct Progress {

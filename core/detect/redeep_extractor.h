@@ -39,6 +39,12 @@ struct ExtractorSettings {
     int summaryBins = 32;
 };
 
+// A batch: every sample's features are computed on the captures' device, then moved to the host
+// with a single transfer (one host synchronisation per batch).
+std::vector<SampleResult> extractBatch(const std::vector<const PreparedSample*>& samples,
+                                       const std::vector<const SampleCaptures*>& captures, const LensFn& lens,
+                                       const ExtractorSettings& s);
+// One sample (extractBatch of one).
 SampleResult extractFeatures(const PreparedSample& p, const SampleCaptures& c, const LensFn& lens,
                              const ExtractorSettings& s);
 

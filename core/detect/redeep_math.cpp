@@ -89,37 +89,38 @@ at::Tensor groundingAttention(const at::Tensor& attn, const at::Tensor& nextIds,
     return onToken / (onPrompt + 1e-6);
 }
 
+at::Tensor hostToDevice(const at::Tensor& host, const at::Device& device)
+{
+    if (!device.is_cuda()) return host.to(device);
+    return host.pin_memory().to(device, /*non_blocking=*/true);
+}
+
 at::Tensor mostAttendedPromptChunk(const at::Tensor& attn, int64_t rowBase,
                                    const std::vector<std::pair<int, int>>& responseChunks,
                                    const std::vector<std::pair<int, int>>& promptChunks)
 {
-    const int64_t Hc = attn.size(0), R = attn.size(1), P = attn.size(2);
-    const int64_t C = static_cast<int64_t>(promptChunks.size());
+    const int64_t R = attn.size(1), P = attn.size(2);
+    const int64_t C = static_cast<int64_t>(promptChunks.size()), nr = static_cast<int64_t>(responseChunks.size());
     if (C == 0) throw Error("no prompt chunks to attend to");
-    at::Tensor a = attn.to(at::kFloat);
-    at::Tensor out = at::zeros({Hc, static_cast<int64_t>(responseChunks.size())}, at::kLong);
-    auto outAcc = out.accessor<int64_t, 2>();
-    for (std::size_t r = 0; r < responseChunks.size(); ++r) {
-        int64_t r0 = std::max<int64_t>(0, responseChunks[r].first - rowBase);
-        int64_t r1 = std::min<int64_t>(R, responseChunks[r].second - rowBase);
-        if (r1 <= r0) continue;
-        at::Tensor rows = a.narrow(1, r0, r1 - r0);             // [Hc, n, P]
-        std::vector<at::Tensor> sums;
-        for (const auto& [p0, p1] : promptChunks) {
-            int64_t c0 = std::max<int64_t>(0, p0), c1 = std::min<int64_t>(P, p1);
-            sums.push_back(c1 > c0 ? rows.narrow(2, c0, c1 - c0).sum({1, 2}) : at::zeros({Hc}, a.options()));
-        }
-        at::Tensor s = at::stack(sums, 1).cpu();                // [Hc, C]
-        // First maximum on ties, whatever the backend's argmax does.
-        auto acc = s.accessor<float, 2>();
-        for (int64_t h = 0; h < Hc; ++h) {
-            int64_t best = 0;
-            for (int64_t c = 1; c < C; ++c)
-                if (acc[h][c] > acc[h][best]) best = c;
-            outAcc[h][static_cast<int64_t>(r)] = best;
-        }
-    }
-    return out;
+    // Raw block sums S[h, r, c] = rows of chunk r x keys of chunk c, as two membership products,
+    // all on the attention's device (no host round trip).
+    at::Tensor rowM = at::zeros({nr, R}, at::kFloat), colM = at::zeros({P, C}, at::kFloat);
+    auto rm = rowM.accessor<float, 2>();
+    for (int64_t r = 0; r < nr; ++r)
+        for (int64_t i = std::max<int64_t>(0, responseChunks[r].first - rowBase);
+             i < std::min<int64_t>(R, responseChunks[r].second - rowBase); ++i)
+            rm[r][i] = 1.0f;
+    auto cm = colM.accessor<float, 2>();
+    for (int64_t c = 0; c < C; ++c)
+        for (int64_t j = std::max<int64_t>(0, promptChunks[c].first); j < std::min<int64_t>(P, promptChunks[c].second); ++j)
+            cm[j][c] = 1.0f;
+    const at::Tensor a = attn.to(at::kFloat);
+    at::Tensor S = at::matmul(hostToDevice(rowM, a.device()), at::matmul(a, hostToDevice(colM, a.device()))); // [Hc, nr, C]
+    // First maximum on ties (the reference's argmax), whatever the backend's argmax does: among the
+    // maxima, the one with the largest C - c.
+    at::Tensor isMax = S.eq(std::get<0>(S.max(2, true))).to(at::kFloat);
+    at::Tensor rank = at::arange(C, 0, -1, at::TensorOptions().dtype(at::kFloat).device(a.device()));
+    return (isMax * rank).argmax(2);
 }
 
 at::Tensor spanMeans(const at::Tensor& hidden, const std::vector<std::pair<int, int>>& spans)
