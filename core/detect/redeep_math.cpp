@@ -52,7 +52,9 @@ LensDivergence lensDivergence(const LogitsSliceFn& logitsSlice, int64_t vocab, i
             tB = at::where(in, lb.gather(1, col).squeeze(1), tB);
         }
     }
-    LensDivergence out{ref, clean};
+    LensDivergence out;
+    out.reference = ref;
+    out.clean = clean;
     if (withTarget) { out.targetLogProbA = tA; out.targetLogProbB = tB; }
     return out;
 }
