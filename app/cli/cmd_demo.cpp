@@ -148,7 +148,7 @@ int runDemo(const Args& a)
               << " ± " << r.pooledF1.sd << "\n"
               << std::setprecision(1) << "  time     " << total << " s\n"
               << "Next:\n"
-              << "  halluscope-gui                                   open the demo in the GUI (File > Open Demo)\n"
+              << "  halluscope                                       open the GUI: it starts on the demo (F5 runs it)\n"
               << "  halluscope-cli heads --session " << s.sessionPath << "   which heads and layers carry the signal\n"
               << "  halluscope-cli detect --model DIR --dataset PATH --session my.hs --mode clean\n"
               << "  halluscope-cli heads --find-copy-heads --model DIR --dataset PATH --out heads.json\n"
