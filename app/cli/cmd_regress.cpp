@@ -40,6 +40,9 @@ analysis::MethodOptions methodOptionsFromArgs(const Args& a)
     o.topPks = a.getInt("top-pks", o.topPks);
     o.l2 = a.getDouble("l2", o.l2);
     if (a.has("response-features")) analysis::applyResponseFeatureList(o.features, a.get("response-features"));
+    o.chunkTopEcs = a.getInt("chunk-top-ecs", o.chunkTopEcs);
+    o.chunkTopPks = a.getInt("chunk-top-pks", o.chunkTopPks);
+    if (a.has("chunk-features")) analysis::applyChunkFeatureList(o.chunkFeatures, a.get("chunk-features"));
     analysis::makeMethod(o); // validates the name and the member list (throws InputError)
     return o;
 }
@@ -191,6 +194,8 @@ const CommandRegistrar reg({"regress", "score responses from a feature log (ReDe
     "  --top-ecs N --top-pks N --l2 L        learned methods: features kept, penalty (default: inner CV)\n"
     "  --response-features LIST  logistic: feature groups on/off, e.g. ecs_min,pks_extremes,-length\n"
     "                        (ecs_mean ecs_min pks_tok pks_mean pks_extremes length context summaries log_pks)\n"
+    "  --chunk-top-ecs N --chunk-top-pks N   chunk-logistic: heads / layers kept (default 3 32)\n"
+    "  --chunk-features LIST chunk-logistic: optional groups, e.g. -relative,context (default relative)\n"
     "  --threads T           grid-search threads (default 2)\n"
     "  --brief               with --json: omit per-fold details\n",
     {"reference", "no-tune", "brief"}, runRegress});

@@ -1,7 +1,10 @@
 #include "core/analysis/chunk_features.h"
 
+#include "core/util/error.h"
+
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 
 namespace hs::analysis {
 
@@ -27,7 +30,44 @@ std::vector<char> signedPksColumns(const FeatureTable& t)
     return out;
 }
 
-ChunkFeatures buildChunkFeatures(const FeatureTable& t)
+void applyChunkFeatureList(ChunkFeatureSpec& spec, const std::string& list)
+{
+    std::stringstream ss(list);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+        if (item.empty()) continue;
+        const bool on = item[0] != '-';
+        const std::string name = on ? item : item.substr(1);
+        bool* flag = name == "relative" ? &spec.relative : name == "context" ? &spec.context : nullptr;
+        if (!flag) throw InputError("unknown chunk feature group '" + name + "' (expected relative or context)");
+        *flag = on;
+    }
+}
+
+namespace {
+
+// Subtracts, column by column, the mean over each response's rows of columns [first, first + n) and
+// appends the differences to every row.
+void appendWithinResponseDeviations(const FeatureTable& t, std::vector<std::vector<double>>& x, std::size_t first,
+                                    std::size_t n)
+{
+    const std::size_t nr = t.responseIds.size();
+    std::vector<double> sum(nr * n, 0.0);
+    std::vector<int> count(nr, 0);
+    for (std::size_t r = 0; r < t.rows(); ++r) {
+        const int i = t.rowResponse[r];
+        ++count[i];
+        for (std::size_t k = 0; k < n; ++k) sum[i * n + k] += x[r][first + k];
+    }
+    for (std::size_t r = 0; r < t.rows(); ++r) {
+        const int i = t.rowResponse[r];
+        for (std::size_t k = 0; k < n; ++k) x[r].push_back(x[r][first + k] - sum[i * n + k] / count[i]);
+    }
+}
+
+} // namespace
+
+ChunkFeatures buildChunkFeatures(const FeatureTable& t, const ChunkFeatureSpec& spec)
 {
     ChunkFeatures f;
     const std::vector<char> signedPks = signedPksColumns(t);
@@ -64,6 +104,24 @@ ChunkFeatures buildChunkFeatures(const FeatureTable& t)
         v.push_back(emean);
         v.push_back(t.numEcs() ? emin : 0.0);
         v.push_back(pmean);
+    }
+    auto addOther = [&f](const std::string& n) {
+        f.names.push_back(n);
+        f.isEcs.push_back(0);
+        f.isPks.push_back(0);
+    };
+    if (spec.relative) {
+        const std::size_t pksFirst = t.numEcs(), emeanCol = t.numEcs() + t.numPks() + 1;
+        for (const auto& n : t.pksNames) addOther("pks_rel:" + n);
+        appendWithinResponseDeviations(t, f.x, pksFirst, t.numPks());
+        addOther("ecs_rel_heads_mean");
+        appendWithinResponseDeviations(t, f.x, emeanCol, 1);
+    }
+    if (spec.context) {
+        addOther("log_context_tokens");
+        const std::vector<int> ctx = responseContextTokens(t);
+        for (std::size_t r = 0; r < t.rows(); ++r)
+            f.x[r].push_back(std::log(1.0 + ctx[t.rowResponse[r]]));
     }
     return f;
 }

@@ -21,7 +21,7 @@ public:
 
     void fit(const FeatureTable& t, const std::vector<std::size_t>& train) override
     {
-        feats_ = buildChunkFeatures(t);
+        feats_ = buildChunkFeatures(t, opt_.chunkFeatures);
         std::vector<std::size_t> rows = rowsOfResponses(t, train);
         cols_ = chooseColumns(t, rows);
         l2_ = opt_.l2 > 0 ? opt_.l2 : chooseL2(t, train);

@@ -1,6 +1,7 @@
 // Logistic regression, boosting, grouped folds, the grid search and the CV driver on small
 // synthetic tables (no ../shared needed).
 #include "core/analysis/boosting.h"
+#include "core/analysis/chunk_features.h"
 #include "core/analysis/cross_validation.h"
 #include "core/analysis/grid_search.h"
 #include "core/analysis/logistic.h"
@@ -150,4 +151,37 @@ TEST_CASE("cross-validation: every response held out once; learned methods beat 
         CHECK(r.pooled.f1 > 0.5);
     }
     CHECK_THROWS_AS(crossValidate(t, [] { return makeMethod(MethodOptions{}); }, 1, 0), hs::InputError);
+}
+
+TEST_CASE("chunk features: within-response deviations centre each response; groups switch")
+{
+    FeatureTable t = syntheticTable(3);
+    ChunkFeatures base = buildChunkFeatures(t, ChunkFeatureSpec{false, false});
+    ChunkFeatures rel = buildChunkFeatures(t);
+    REQUIRE(rel.names.size() == base.names.size() + t.numPks() + 1);
+    const std::size_t first = base.names.size();
+    CHECK(rel.names[first] == "pks_rel:layer_0");
+    CHECK(rel.names.back() == "ecs_rel_heads_mean");
+    // Each deviation column sums to 0 over a response's rows and equals raw minus the response mean.
+    std::vector<double> sum(t.responseIds.size(), 0.0), rawSum(t.responseIds.size(), 0.0);
+    std::vector<int> n(t.responseIds.size(), 0);
+    for (std::size_t r = 0; r < t.rows(); ++r) {
+        sum[t.rowResponse[r]] += rel.x[r][first + 2];
+        rawSum[t.rowResponse[r]] += base.x[r][t.numEcs() + 2];
+        ++n[t.rowResponse[r]];
+    }
+    for (std::size_t i = 0; i < sum.size(); ++i) CHECK(sum[i] == doctest::Approx(0.0).epsilon(1e-12));
+    for (std::size_t r = 0; r < t.rows(); ++r) {
+        const int i = t.rowResponse[r];
+        CHECK(rel.x[r][first + 2] == doctest::Approx(base.x[r][t.numEcs() + 2] - rawSum[i] / n[i]));
+        if (n[i] == 1) CHECK(rel.x[r][first + 2] == 0.0);
+    }
+    ChunkFeatureSpec spec;
+    applyChunkFeatureList(spec, "context,-relative");
+    CHECK(spec.context);
+    CHECK_FALSE(spec.relative);
+    ChunkFeatures ctx = buildChunkFeatures(t, spec);
+    CHECK(ctx.names.back() == "log_context_tokens");
+    CHECK(ctx.names.size() == base.names.size() + 1);
+    CHECK_THROWS_AS(applyChunkFeatureList(spec, "nonsense"), hs::InputError);
 }

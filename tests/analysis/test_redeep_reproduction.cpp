@@ -1,4 +1,6 @@
 // The published ReDeEP (chunk) result for LLaMA-2-7B on RAGTruth, re-scored from the shipped log.
+#include "core/analysis/cross_validation.h"
+#include "core/analysis/method.h"
 #include "core/analysis/metrics.h"
 #include "core/analysis/redeep_combiner.h"
 #include "core/analysis/redeep_log.h"
@@ -55,4 +57,19 @@ TEST_CASE("reference ReDeEP chunk regression reproduces AUC 0.7473 / PCC 0.4207 
     // The chunk-level AUC of d quoted in SPEC section 3.
     RedeepModel model = fitRedeep(t, sel, p);
     CHECK(rocAuc(redeepRowScores(t, model), t.rowLabel) == doctest::Approx(0.7716).epsilon(0.0005));
+}
+
+// The held-out target of the analysis issue (AUC >= 0.76 under grouped 5-fold CV), one seed so CI
+// stays quick: chunk-logistic gives 0.7713 +- 0.0038 over seeds 0-9 (docs/analysis.md), and the honest
+// reference recipe 0.7258, so this also fails if the learned method stops beating ReDeEP.
+TEST_CASE("chunk-logistic beats the honest reference recipe held out on the published log")
+{
+    HS_REQUIRE_SHARED(path, kLog);
+    FeatureTable t = loadRedeepLog(path);
+    MethodOptions o;
+    o.name = "chunk-logistic";
+    CvResult r = crossValidate(t, [&] { return makeMethod(o); }, 5, 0);
+    MESSAGE("chunk-logistic seed 0: held-out AUC " << r.pooledAuc << ", F1 " << r.pooled.f1);
+    CHECK(r.pooledAuc >= 0.76);
+    CHECK(r.pooled.f1 >= 0.70);
 }
