@@ -1,5 +1,7 @@
 #include "ui/analysis_state.h"
 
+#include "core/analysis/cross_validation.h"
+#include "core/analysis/method.h"
 #include "core/analysis/metrics.h"
 
 #include <QCryptographicHash>
@@ -37,7 +39,51 @@ std::vector<double> normalisedRowScores(const analysis::FeatureTable& table, con
     }
 }
 
-ScoredTable scoreTable(std::shared_ptr<const analysis::FeatureTable> table, const analysis::RedeepParams& params)
+QStringList scorerMethods()
+{
+    return {QStringLiteral("redeep"), QStringLiteral("chunk-logistic"), QStringLiteral("ensemble")};
+}
+
+namespace {
+
+constexpr int kScorerFolds = 5;
+
+// The response scores of a learned method, each held out (see ScorerSpec). Throws on failure;
+// returns false (leaving `scores` alone) when there are too few responses for the folds.
+bool learnedScores(const analysis::FeatureTable& table, const ScorerSpec& scorer, analysis::ResponseScores* scores,
+                   QString* note)
+{
+    int pos = 0, neg = 0;
+    for (int l : table.responseLabels)
+        (l ? pos : neg) += 1;
+    if (std::min(pos, neg) < 2 * kScorerFolds) {
+        *note = QObject::tr("ReDeEP in-sample: %1 needs at least %2 hallucinated and %2 faithful responses (now %3 and %4)")
+                    .arg(scorer.method).arg(2 * kScorerFolds).arg(pos).arg(neg);
+        return false;
+    }
+    analysis::MethodOptions o;
+    o.name = scorer.method.toStdString();
+    const analysis::FeatureTable sub = scorer.handPicked
+        ? analysis::selectColumns(table, scorer.handPicked->ecs, scorer.handPicked->pks)
+        : analysis::FeatureTable{};
+    const analysis::FeatureTable& t = scorer.handPicked ? sub : table;
+    // In-sample thresholds: the view lets the user choose the threshold, so the inner threshold CV
+    // would only cost time.
+    const analysis::CvResult cv = analysis::crossValidate(t, [&] { return analysis::makeMethod(o); }, kScorerFolds, 0,
+                                                          analysis::ThresholdMode::InSample);
+    scores->ids = table.responseIds;
+    scores->label = table.responseLabels;
+    scores->score = analysis::outOfFoldScores(cv, table.responseIds.size());
+    *note = QObject::tr("%1, %2-fold held-out (grouped by response, seed 0)%3")
+                .arg(scorer.method).arg(kScorerFolds)
+                .arg(scorer.handPicked ? QObject::tr(", selected heads and layers only") : QString());
+    return true;
+}
+
+} // namespace
+
+ScoredTable scoreTable(std::shared_ptr<const analysis::FeatureTable> table, const analysis::RedeepParams& params,
+                       const ScorerSpec& scorer)
 {
     ScoredTable out;
     out.table = std::move(table);
@@ -45,10 +91,16 @@ ScoredTable scoreTable(std::shared_ptr<const analysis::FeatureTable> table, cons
     if (!out.table || out.table->rows() == 0)
         return out;
     try {
-        out.selection = analysis::selectRedeep(*out.table, params);
-        out.scores = analysis::scoreRedeep(*out.table, out.selection, params);
-        out.bestThreshold = analysis::bestF1(out.scores.score, out.scores.label).threshold;
+        out.selection = scorer.handPicked ? *scorer.handPicked : analysis::selectRedeep(*out.table, params);
         out.rowScores = normalisedRowScores(*out.table, out.selection, params);
+        const bool learned = scorer.method != QLatin1String("redeep")
+                             && learnedScores(*out.table, scorer, &out.scores, &out.scorerNote);
+        if (!learned) {
+            out.scores = analysis::scoreRedeep(*out.table, out.selection, params);
+            if (out.scorerNote.isEmpty())
+                out.scorerNote = QObject::tr("ReDeEP, fitted on all responses (in-sample, as published)");
+        }
+        out.bestThreshold = analysis::bestF1(out.scores.score, out.scores.label).threshold;
     } catch (const std::exception& e) {
         out.scores = {};
         out.error = QString::fromStdString(e.what());
@@ -75,33 +127,91 @@ std::vector<double> AnalysisState::rowScoresOf(const QString& id) const
 void AnalysisState::setTable(std::shared_ptr<const analysis::FeatureTable> table, SampleCatalog catalog,
                              const QString& sourceName)
 {
-    setScoredTable(scoreTable(std::move(table), params_), std::move(catalog), sourceName);
+    handPicked_ = false;
+    setScoredTable(scoreTable(std::move(table), params_, ScorerSpec{scorer_, std::nullopt}), std::move(catalog),
+                   sourceName);
 }
 
 void AnalysisState::setTableAsync(std::shared_ptr<const analysis::FeatureTable> table, SampleCatalog catalog,
-                                  const QString& sourceName)
+                                  const QString& sourceName, bool live)
 {
-    pending_ = PendingTable{std::move(table), std::move(catalog), sourceName};
+    handPicked_ = false;
+    ScorerSpec spec{live ? QStringLiteral("redeep") : scorer_, std::nullopt};
+    pending_ = PendingTable{std::move(table), std::move(catalog), sourceName, spec, live};
     if (!scoring_)
         startAsync();
+}
+
+void AnalysisState::rescoreLearnedAsync()
+{
+    if (!table_ || table_->rows() == 0)
+        return;
+    ScorerSpec spec{scorer_, std::nullopt};
+    if (handPicked_)
+        spec.handPicked = selection_;
+    if (pending_ && pending_->live) // a newer live table is waiting: it stays on ReDeEP
+        return;
+    if (pending_) // a newer table is already waiting: score that one this way
+        pending_->scorer = ScorerSpec{scorer_, std::nullopt};
+    else
+        pending_ = PendingTable{table_, catalog_, sourceName_, spec};
+    if (!scoring_)
+        startAsync();
+}
+
+void AnalysisState::setScorer(const QString& method)
+{
+    if (method == scorer_ || !scorerMethods().contains(method))
+        return;
+    scorer_ = method;
+    if (!table_ || table_->rows() == 0)
+        return;
+    if (scoring_) { // the job in flight finishes first, then is redone with this scorer
+        if (pending_ && !pending_->live)
+            pending_->scorer = ScorerSpec{scorer_, std::nullopt};
+        return;
+    }
+    rescoreWithCurrentScorer();
 }
 
 void AnalysisState::startAsync()
 {
     PendingTable job = std::move(*pending_);
     pending_.reset();
-    scoring_ = true;
+    if (!scoring_) {
+        scoring_ = true;
+        Q_EMIT scoringChanged(true);
+    }
     auto* watcher = new QFutureWatcher<ScoredTable>(this);
     connect(watcher, &QFutureWatcher<ScoredTable>::finished, this, [this, watcher, job] {
         watcher->deleteLater();
-        scoring_ = false;
-        if (pending_) { // a newer table arrived meanwhile: this result is already stale
+        if (pending_) { // a newer table or scorer arrived meanwhile: this result is already stale
             startAsync();
             return;
         }
-        setScoredTable(watcher->result(), job.catalog, job.name);
+        scoring_ = false;
+        ScoredTable result = watcher->result();
+        if (job.live && learnedScorer())
+            result.scorerNote = tr("ReDeEP, in-sample, while the run goes on; %1 (held-out) when it ends").arg(scorer_);
+        setScoredTable(std::move(result), job.catalog, job.name);
+        if (!job.live && job.scorer.method != scorer_) // the scorer was switched while this table was scored
+            rescoreWithCurrentScorer();
+        if (!scoring_)
+            Q_EMIT scoringChanged(false);
     });
-    watcher->setFuture(QtConcurrent::run(&scoreTable, job.table, params_));
+    watcher->setFuture(QtConcurrent::run(&scoreTable, job.table, params_, job.scorer));
+}
+
+void AnalysisState::rescoreWithCurrentScorer()
+{
+    if (learnedScorer()) {
+        rescoreLearnedAsync();
+        return;
+    }
+    rescore();
+    threshold_ = hasData() ? analysis::bestF1(scores_.score, scores_.label).threshold : 0.5;
+    Q_EMIT scoresChanged();
+    Q_EMIT thresholdChanged(threshold_);
 }
 
 void AnalysisState::setScoredTable(ScoredTable scored, SampleCatalog catalog, const QString& sourceName)
@@ -112,6 +222,7 @@ void AnalysisState::setScoredTable(ScoredTable scored, SampleCatalog catalog, co
     selection_ = std::move(scored.selection);
     scores_ = std::move(scored.scores);
     rowScores_ = std::move(scored.rowScores);
+    scorerNote_ = scored.scorerNote;
     if (!scored.error.isEmpty())
         Q_EMIT failed(scored.error);
     updateScoreRange();
@@ -134,10 +245,21 @@ void AnalysisState::setParams(const analysis::RedeepParams& params)
     params_ = params;
     if (!table_ || table_->rows() == 0)
         return;
+    const bool wasHandPicked = handPicked_;
+    handPicked_ = false;
     try {
         selection_ = analysis::selectRedeep(*table_, params_);
     } catch (const std::exception& e) {
         Q_EMIT failed(QString::fromStdString(e.what()));
+        return;
+    }
+    if (learnedScorer()) {
+        // The learned scores do not depend on ReDeEP's parameters; only the row shading does,
+        // unless a hand-picked selection (which the learned method used) is being dropped.
+        rowScores_ = normalisedRowScores(*table_, selection_, params_);
+        if (wasHandPicked)
+            rescoreLearnedAsync();
+        Q_EMIT scoresChanged();
         return;
     }
     rescore();
@@ -147,6 +269,12 @@ void AnalysisState::setParams(const analysis::RedeepParams& params)
 void AnalysisState::applySelection(const analysis::Selection& selection)
 {
     selection_ = selection;
+    handPicked_ = true;
+    if (learnedScorer()) {
+        rowScores_ = table_ ? normalisedRowScores(*table_, selection_, params_) : std::vector<double>{};
+        rescoreLearnedAsync();
+        return;
+    }
     rescore();
     Q_EMIT scoresChanged();
 }
@@ -174,6 +302,7 @@ void AnalysisState::rescore()
     try {
         scores_ = analysis::scoreRedeep(*table_, selection_, params_);
         rowScores_ = normalisedRowScores(*table_, selection_, params_);
+        scorerNote_ = tr("ReDeEP, fitted on all responses (in-sample, as published)");
     } catch (const std::exception& e) {
         scores_ = {};
         Q_EMIT failed(QString::fromStdString(e.what()));

@@ -8,12 +8,27 @@
 
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include <memory>
 #include <optional>
 #include <vector>
 
 namespace hs::ui {
+
+// How the response scores that the panels show are made.
+//   "redeep": ReDeEP's combiner with the current parameters and selection, fitted on all responses
+//             (in-sample, as the published code does; instant).
+//   a learned method ("chunk-logistic", "ensemble"; core/analysis/method.h): 5-fold cross-validation
+//             grouped by response, so every response's score comes from a model that never saw it
+//             (seconds, on a worker thread). It uses every head and layer unless a hand-picked
+//             selection was applied, in which case only those columns.
+struct ScorerSpec {
+    QString method = QStringLiteral("redeep");
+    std::optional<analysis::Selection> handPicked;
+};
+// The scorer names offered in the GUI, ReDeEP first.
+QStringList scorerMethods();
 
 // A table with its ReDeEP selection and scores, computed off the GUI thread (selection ranks
 // every feature by AUC, which takes tens of milliseconds on token-level tables).
@@ -25,9 +40,13 @@ struct ScoredTable {
     std::vector<double> rowScores; // ReDeEP's d per table row, mapped to [0, 1] over the table
     double bestThreshold = 0.5;
     QString error; // why scoring failed (e.g. one class only); scores are then empty
+    // What the scores are, in words ("chunk-logistic, 5-fold held-out", or why ReDeEP was used
+    // instead: too few responses for cross-validation yet).
+    QString scorerNote;
 };
 // Pure and thread-safe.
-ScoredTable scoreTable(std::shared_ptr<const analysis::FeatureTable> table, const analysis::RedeepParams& params);
+ScoredTable scoreTable(std::shared_ptr<const analysis::FeatureTable> table, const analysis::RedeepParams& params,
+                       const ScorerSpec& scorer = {});
 // ReDeEP's row score d = m·P~ − α·E~ for every row, mapped to [0, 1] over the whole table (so a
 // row's shade compares across samples). Empty when the table or selection cannot be scored.
 std::vector<double> normalisedRowScores(const analysis::FeatureTable& table, const analysis::Selection& selection,
@@ -53,6 +72,12 @@ public:
     // The normalised row scores of one response, in row order (empty when unknown).
     std::vector<double> rowScoresOf(const QString& id) const;
 
+    const QString& scorer() const { return scorer_; }
+    const QString& scorerNote() const { return scorerNote_; }
+    // Switches how response scores are made (see ScorerSpec); learned scorers finish on a worker
+    // thread and announce themselves with scoresChanged.
+    void setScorer(const QString& method);
+
     double threshold() const { return threshold_; }
     double minScore() const { return minScore_; }
     double maxScore() const { return maxScore_; }
@@ -66,9 +91,11 @@ public:
     // The same, with the scoring already done (by scoreTable on a worker thread).
     void setScoredTable(ScoredTable scored, SampleCatalog catalog, const QString& sourceName);
     // The same, scoring on a worker thread; tableChanged follows. While one is in flight a newer
-    // call replaces any waiting one (live runs push a growing table every second).
+    // call replaces any waiting one (live runs push a growing table every second). `live` tables
+    // are scored with ReDeEP whatever the scorer: re-running a cross-validation every second would
+    // take the cores from the detection; the run's final push (live = false) uses the scorer.
     void setTableAsync(std::shared_ptr<const analysis::FeatureTable> table, SampleCatalog catalog,
-                       const QString& sourceName);
+                       const QString& sourceName, bool live = false);
     bool isScoring() const { return scoring_; }
     void updateCatalog(const SampleCatalog& catalog); // merges, keeps scores
     // New parameters: reselects by AUC (ReDeEP's rule) and rescores.
@@ -83,12 +110,16 @@ Q_SIGNALS:
     void scoresChanged();     // selection or parameters changed the scores
     void thresholdChanged(double threshold);
     void failed(const QString& message); // a rescoring error, with its reason
+    void scoringChanged(bool busy);      // a worker-thread scoring started / the last one finished
 
 private:
     void startAsync();
     void rescore();
     void updateScoreRange();
     void computeHeldOut();
+    bool learnedScorer() const { return scorer_ != QLatin1String("redeep"); }
+    void rescoreLearnedAsync();
+    void rescoreWithCurrentScorer();
 
     std::shared_ptr<const analysis::FeatureTable> table_;
     SampleCatalog catalog_;
@@ -98,11 +129,15 @@ private:
     analysis::ResponseScores scores_;
     std::vector<double> rowScores_;
     std::vector<bool> heldOut_;
+    QString scorer_ = QStringLiteral("redeep"), scorerNote_;
+    bool handPicked_ = false; // the selection was applied by hand (learned scorers then use only it)
     double threshold_ = 0.5, minScore_ = 0, maxScore_ = 1;
     struct PendingTable {
         std::shared_ptr<const analysis::FeatureTable> table;
         SampleCatalog catalog;
         QString name;
+        ScorerSpec scorer;
+        bool live = false;
     };
     std::optional<PendingTable> pending_;
     bool scoring_ = false;

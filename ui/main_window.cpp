@@ -177,6 +177,9 @@ bool MainWindow::openDemo()
     runPanel_->setLevel("token");
     runPanel_->setMode("clean");
     runPanel_->setSessionPath(session);
+    // Scores as `halluscope-cli demo` reports them: the ensemble, cross-validated (held-out).
+    // During a run the panels show ReDeEP's in-sample scores; the ensemble's follow at the end.
+    thresholdPanel_->selectScorer(QStringLiteral("ensemble"));
     logPanel_->addInfo(tr("Demo ready: press Run (F5) to score its dataset with the demo model."));
     if (QFileInfo::exists(session))
         openPath(session); // results of an earlier demo run; Run resumes it if unfinished

@@ -106,7 +106,8 @@ QJsonObject ReportWriter::summary()
         pks.append(QString::fromStdString(t.pksNames[i]));
     QJsonObject settings{{"source", analysis_.sourceName()},
                          {"topN", p.topN}, {"topK", p.topK}, {"alpha", p.alpha}, {"m", p.m},
-                         {"selectedHeads", ecs}, {"selectedLayers", pks}};
+                         {"selectedHeads", ecs}, {"selectedLayers", pks},
+                         {"scorer", analysis_.scorer()}, {"scores", analysis_.scorerNote()}};
     if (!settings_.modelDir.empty()) {
         settings.insert("model", QString::fromStdString(settings_.modelDir));
         settings.insert("dataset", QString::fromStdString(settings_.datasetPath));

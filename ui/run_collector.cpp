@@ -36,7 +36,7 @@ RunCollector::RunCollector(AnalysisState* analysis, QObject* parent)
 {
     pushTimer_ = new QTimer(this);
     pushTimer_->setInterval(kPushIntervalMs);
-    connect(pushTimer_, &QTimer::timeout, this, &RunCollector::flush);
+    connect(pushTimer_, &QTimer::timeout, this, [this] { flush(true); });
     connect(analysis_, &AnalysisState::tableChanged, this, &RunCollector::onScoresReady);
 }
 
@@ -143,7 +143,7 @@ bool RunCollector::hasBothClasses() const
     return pos && neg;
 }
 
-void RunCollector::flush()
+void RunCollector::flush(bool live)
 {
     if (!dirty_ || !hasBothClasses())
         return; // ranking features needs both classes
@@ -156,7 +156,7 @@ void RunCollector::flush()
     // Big token-level tables take a while to copy: push less often so the copies stay under ~2 %
     // of the GUI thread's time.
     pushTimer_->setInterval(std::max<qint64>(kPushIntervalMs, copyTime.elapsed() * 50));
-    analysis_->setTableAsync(std::move(snapshot), catalog_, tr("live run"));
+    analysis_->setTableAsync(std::move(snapshot), catalog_, tr("live run"), live);
 }
 
 void RunCollector::onScoresReady()
@@ -175,7 +175,10 @@ void RunCollector::onScoresReady()
 void RunCollector::end()
 {
     pushTimer_->stop();
-    flush();
+    // The last push is not live: it is scored with the chosen scorer (a learned one runs its
+    // cross-validation now), even when every sample was already pushed.
+    dirty_ = dirty_ || (table_ && table_->rows() > 0);
+    flush(false);
 }
 
 } // namespace hs::ui

@@ -36,7 +36,7 @@ public Q_SLOTS:
     void begin(int total, int alreadyDone);
     void add(const hs::detect::SampleResult& result);
     void end();           // pushes what is pending at once
-    void flush();
+    void flush(bool live = true); // live: scored with ReDeEP whatever the scorer (AnalysisState::setTableAsync)
 
 Q_SIGNALS:
     // Response-level ROC AUC of the current scores after `samples` results (for the Live trace).

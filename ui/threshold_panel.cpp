@@ -5,6 +5,7 @@
 
 #include <QAction>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QGridLayout>
 #include <QGroupBox>
@@ -117,7 +118,26 @@ ThresholdPanel::ThresholdPanel(AnalysisState* analysis, QWidget* parent) : QWidg
     connect(slider_, &QSlider::valueChanged, this, &ThresholdPanel::onSliderMoved);
     connect(spin_, &QDoubleSpinBox::valueChanged, this, &ThresholdPanel::onSpinChanged);
 
+    scorer_ = new QComboBox(this);
+    scorer_->setObjectName("threshold.scorer");
+    scorer_->addItem(tr("ReDeEP (in-sample)"), QStringLiteral("redeep"));
+    scorer_->addItem(tr("chunk-logistic (5-fold held-out)"), QStringLiteral("chunk-logistic"));
+    scorer_->addItem(tr("ensemble (5-fold held-out)"), QStringLiteral("ensemble"));
+    scorer_->setToolTip(tr("How response scores are made. ReDeEP is fitted on every response, as the published "
+                           "code does; the learned methods are cross-validated, so each response is scored by a "
+                           "model that never saw it (honest, and usually better; takes a few seconds)."));
+    connect(scorer_, &QComboBox::currentIndexChanged, this,
+            [this](int i) { analysis_->setScorer(scorer_->itemData(i).toString()); });
+    busy_ = new QLabel(this);
+    busy_->setObjectName("threshold.busy");
+    connect(analysis_, &AnalysisState::scoringChanged, this,
+            [this](bool busy) { busy_->setText(busy ? tr("<i>scoring…</i>") : QString()); });
+
     auto* controls = new QHBoxLayout;
+    controls->addWidget(new QLabel(tr("Scores"), this));
+    controls->addWidget(scorer_);
+    controls->addWidget(busy_);
+    controls->addSpacing(12);
     controls->addWidget(new QLabel(tr("Threshold"), this));
     controls->addWidget(slider_, 1);
     controls->addWidget(spin_);
@@ -275,12 +295,21 @@ void ThresholdPanel::rebuildCurves()
         p->legend->setVisible(split);
         p->requestReplot();
     }
+    if (!summary.isEmpty() && !analysis_->scorerNote().isEmpty())
+        summary.prepend(tr("<i>Scores: %1</i>").arg(analysis_->scorerNote().toHtmlEscaped()));
     summary_->setText(summary.isEmpty() ? tr("Open a feature log or session, or run detection.")
                                         : summary.join("<br>"));
     spin_->setRange(analysis_->minScore(), analysis_->maxScore());
     spin_->setSingleStep((analysis_->maxScore() - analysis_->minScore()) / 200);
     syncControls();
     updateMarkers();
+}
+
+void ThresholdPanel::selectScorer(const QString& method)
+{
+    const int i = scorer_->findData(method);
+    if (i >= 0)
+        scorer_->setCurrentIndex(i);
 }
 
 double ThresholdPanel::thresholdAt(int pos) const

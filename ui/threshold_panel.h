@@ -3,13 +3,15 @@
 // scores; a slider that moves one marker on all three (on the plots' marker layer, so only that
 // layer repaints) and updates precision, recall, F1 and the confusion matrix live. With "split"
 // on, curves and the best-F1 threshold come from the training part and the numbers shown are
-// those of the held-out part.
+// those of the held-out part. A "Scores" box switches between ReDeEP's in-sample scores and the
+// cross-validated (held-out) scores of a learned method (AnalysisState::setScorer).
 #include "core/analysis/metrics.h"
 
 #include <QWidget>
 
 class QAction;
 class QCheckBox;
+class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
 class QSlider;
@@ -32,6 +34,8 @@ public:
     QSlider* slider() const { return slider_; }
     QAction* bestF1Action() const { return bestF1Action_; }
     QAction* splitAction() const { return splitAction_; }
+    QComboBox* scorerBox() const { return scorer_; }
+    void selectScorer(const QString& method); // by name (scorerMethods()); unknown names are ignored
     // The confusion matrix and metrics currently shown (held-out part in split view).
     const analysis::Confusion& shownConfusion() const { return shown_; }
     // The (score, label) pairs the shown numbers are computed on.
@@ -64,6 +68,8 @@ private:
     QSlider* slider_ = nullptr;
     QDoubleSpinBox* spin_ = nullptr;
     QLabel* summary_ = nullptr;
+    QComboBox* scorer_ = nullptr;
+    QLabel* busy_ = nullptr;
     QLabel* tp_ = nullptr;
     QLabel* fp_ = nullptr;
     QLabel* fn_ = nullptr;

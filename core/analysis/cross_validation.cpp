@@ -3,6 +3,7 @@
 #include "core/util/error.h"
 
 #include <cmath>
+#include <limits>
 #include <random>
 
 namespace hs::analysis {
@@ -152,6 +153,38 @@ RepeatedCv repeatedCrossValidate(const FeatureTable& t, const MethodFactory& mak
     r.pooledPcc = Summary::of(pcc);
     r.pooledF1 = Summary::of(f1);
     return r;
+}
+
+std::vector<double> outOfFoldScores(const CvResult& r, std::size_t responses)
+{
+    std::vector<double> out(responses, std::numeric_limits<double>::quiet_NaN());
+    for (std::size_t i = 0; i < r.response.size(); ++i)
+        if (r.response[i] >= 0 && static_cast<std::size_t>(r.response[i]) < responses) out[r.response[i]] = r.score[i];
+    return out;
+}
+
+FeatureTable selectColumns(const FeatureTable& t, const std::vector<int>& ecs, const std::vector<int>& pks)
+{
+    for (int k : ecs)
+        if (k < 0 || static_cast<std::size_t>(k) >= t.numEcs()) throw InputError("selectColumns: no ECS column " + std::to_string(k));
+    for (int k : pks)
+        if (k < 0 || static_cast<std::size_t>(k) >= t.numPks()) throw InputError("selectColumns: no PKS column " + std::to_string(k));
+    FeatureTable out;
+    out.responseIds = t.responseIds;
+    out.responseLabels = t.responseLabels;
+    out.rowResponse = t.rowResponse;
+    out.rowLabel = t.rowLabel;
+    out.rowTokenBegin = t.rowTokenBegin;
+    out.rowTokenEnd = t.rowTokenEnd;
+    for (int k : ecs) out.ecsNames.push_back(t.ecsNames[k]);
+    for (int k : pks) out.pksNames.push_back(t.pksNames[k]);
+    out.ecs.reserve(t.rows() * ecs.size());
+    out.pks.reserve(t.rows() * pks.size());
+    for (std::size_t r = 0; r < t.rows(); ++r) {
+        for (int k : ecs) out.ecs.push_back(t.ecsAt(r, k));
+        for (int k : pks) out.pks.push_back(t.pksAt(r, k));
+    }
+    return out;
 }
 
 } // namespace hs::analysis

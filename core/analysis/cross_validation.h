@@ -64,6 +64,14 @@ struct RepeatedCv {
     std::vector<CvResult> runs;
     Summary pooledAuc, pooledPcc, pooledF1; // over seeds
 };
+// Every response's held-out score in table order (each from the fold that held it out): what a
+// view shows when it must not score a response with a model fitted on that response.
+std::vector<double> outOfFoldScores(const CvResult& r, std::size_t responses);
+
+// The table restricted to some ECS and PKS columns, in the given order; rows, labels and spans
+// unchanged. Throws InputError on an index out of range.
+FeatureTable selectColumns(const FeatureTable& t, const std::vector<int>& ecs, const std::vector<int>& pks);
+
 RepeatedCv repeatedCrossValidate(const FeatureTable& t, const MethodFactory& make, int folds,
                                  const std::vector<std::uint64_t>& seeds, ThresholdMode mode = ThresholdMode::InnerCv);
 
