@@ -185,3 +185,28 @@ TEST_CASE("chunk features: within-response deviations centre each response; grou
     CHECK(ctx.names.size() == base.names.size() + 1);
     CHECK_THROWS_AS(applyChunkFeatureList(spec, "nonsense"), hs::InputError);
 }
+
+TEST_CASE("selectColumns keeps the chosen columns in order; outOfFoldScores puts scores back in table order")
+{
+    FeatureTable t = syntheticTable(5);
+    FeatureTable s = selectColumns(t, {4, 1}, {2});
+    REQUIRE(s.numEcs() == 2);
+    REQUIRE(s.numPks() == 1);
+    CHECK(s.ecsNames[0] == t.ecsNames[4]);
+    CHECK(s.rows() == t.rows());
+    for (std::size_t r = 0; r < t.rows(); ++r) {
+        CHECK(s.ecsAt(r, 0) == t.ecsAt(r, 4));
+        CHECK(s.ecsAt(r, 1) == t.ecsAt(r, 1));
+        CHECK(s.pksAt(r, 0) == t.pksAt(r, 2));
+    }
+    CHECK_THROWS_AS(selectColumns(t, {6}, {}), hs::InputError);
+    CHECK_THROWS_AS(selectColumns(t, {}, {-1}), hs::InputError);
+
+    MethodOptions o;
+    o.name = "logistic";
+    CvResult cv = crossValidate(t, [&] { return makeMethod(o); }, 4, 2, ThresholdMode::InSample);
+    std::vector<double> oof = outOfFoldScores(cv, t.responseIds.size());
+    REQUIRE(oof.size() == t.responseIds.size());
+    for (std::size_t i = 0; i < cv.response.size(); ++i) CHECK(oof[cv.response[i]] == cv.score[i]);
+    for (double x : oof) CHECK(std::isfinite(x));
+}
