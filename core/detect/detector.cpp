@@ -177,6 +177,7 @@ RunSummary Detector::run(Observer& obs)
             pr.samplesPerMinute = el > 0 ? 60.0 * done / el : 0;
             pr.etaSeconds = done > 0 ? el / done * (static_cast<double>(todoCount) - done) : 0;
             pr.deviceMemoryMB = runner.peakMemoryMB();
+            pr.deviceAllocatedMB = runner.peakAllocatedMB();
             obs.onProgress(pr);
         }
         if (!summary.cancelled) store.markFinished();

@@ -31,7 +31,8 @@ struct RunSettings {
 struct Progress {
     int done = 0, total = 0;
     double samplesPerMinute = 0, etaSeconds = 0;
-    double deviceMemoryMB = 0;                  // peak device (or process) memory
+    double deviceMemoryMB = 0;                  // peak device memory reserved by the caching allocator (or process RSS)
+    double deviceAllocatedMB = 0;               // peak device memory held by live tensors (0 on CPU)
 };
 
 struct RunSummary {

@@ -97,4 +97,16 @@ double ModelRunner::peakMemoryMB() const
     return static_cast<double>(ru.ru_maxrss) / 1024.0; // KiB on Linux
 }
 
+double ModelRunner::peakAllocatedMB() const
+{
+#ifdef HS_HAVE_CUDA
+    if (model_->device().rfind("cuda", 0) == 0) {
+        const at::Device d(model_->device());
+        const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(d.index() < 0 ? 0 : d.index());
+        return static_cast<double>(stats.allocated_bytes[0].peak) / (1024.0 * 1024.0);
+    }
+#endif
+    return 0.0;
+}
+
 } // namespace hs::detect

@@ -32,6 +32,9 @@ public:
                                     const std::vector<int>& layers);
     LensFn lens() const;
     double peakMemoryMB() const;
+    // Peak bytes held by live tensors on the device (what torch.cuda.max_memory_allocated reports, so it
+    // compares with Python pipelines); 0 on CPU.
+    double peakAllocatedMB() const;
     void synchronize() const;   // waits for the device (timing)
 
 private:

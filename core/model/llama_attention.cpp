@@ -36,10 +36,13 @@ at::Tensor causalWindow(std::int64_t rowBegin, std::int64_t rowEnd, std::int64_t
 at::Tensor attentionMask(const std::vector<std::int64_t>& lengths, std::int64_t T, std::int64_t slidingWindow,
                          at::Device device)
 {
-    bool padded = false;
-    for (auto n : lengths) padded = padded || n != T;
+    // Batches are right-padded (sequence b holds tokens [0, lengths[b])), so under the causal rule a
+    // real query row t < lengths[b] never reaches a padding key j > t: the plain causal kernel gives
+    // every real position exactly what the padded mask would, and only padding rows (whose outputs
+    // nobody reads) differ. Without an explicit mask SDPA can use its flash kernel. A sliding window
+    // still needs the mask.
     bool windowMatters = slidingWindow > 0 && T > slidingWindow;
-    if (!padded && !windowMatters) return at::Tensor();
+    if (!windowMatters) return at::Tensor();
 
     at::Tensor allowed = causalWindow(0, T, T, slidingWindow, device);  // [T, T]
     std::vector<std::int64_t> len(lengths.begin(), lengths.end());
