@@ -136,6 +136,7 @@ RunSummary Detector::run(Observer& obs)
         es.layers = layers;
         es.vocab = runner.vocab();
         es.vocabSlice = plan.vocabSlice;
+        es.lensElements = plan.lensElements;
         const LensFn lens = runner.lens();
 
         const auto tRun = Clock::now();

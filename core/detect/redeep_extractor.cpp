@@ -37,13 +37,29 @@ std::pair<at::Tensor, at::Tensor> layerDivergences(const SampleCaptures& c, cons
                                                    const at::Tensor& emitted = at::Tensor())
 {
     std::vector<at::Tensor> ref, clean;
-    for (std::size_t k = 0; k < s.layers.size(); ++k) {
-        at::Tensor xo = c.residOut[k].narrow(0, row0, n), xm = c.residMid[k].narrow(0, row0, n);
+    // Several layers go through one lens call (their rows stacked): a sample's response has a few
+    // hundred rows, so per-layer calls would be many small kernels. The group is capped by rows x
+    // vocabulary, which bounds the temporaries.
+    const int64_t L = static_cast<int64_t>(s.layers.size());
+    const int64_t perGroup = std::clamp<int64_t>(s.lensElements / std::max<int64_t>(1, n * s.vocab), 1, std::max<int64_t>(1, L));
+    for (int64_t k0 = 0; k0 < L; k0 += perGroup) {
+        const int64_t g = std::min(perGroup, L - k0);
+        std::vector<at::Tensor> outs, mids;
+        for (int64_t k = k0; k < k0 + g; ++k) {
+            outs.push_back(c.residOut[k].narrow(0, row0, n));
+            mids.push_back(c.residMid[k].narrow(0, row0, n));
+        }
+        at::Tensor xo = g == 1 ? outs[0] : at::cat(outs, 0), xm = g == 1 ? mids[0] : at::cat(mids, 0);
+        at::Tensor em = emitted.defined() && g > 1 ? emitted.repeat({g}) : emitted;
         LensDivergence d = lensDivergence(
             [&](int64_t v0, int64_t v1) { return std::make_pair(lens(xo, v0, v1), lens(xm, v0, v1)); },
-            s.vocab, s.vocabSlice, emitted);
-        ref.push_back(d.reference);
-        clean.push_back(emitted.defined() ? d.targetLogProbA - d.targetLogProbB : d.clean);
+            s.vocab, s.vocabSlice, em);
+        at::Tensor r = d.reference.view({g, n});
+        at::Tensor cl = (emitted.defined() ? d.targetLogProbA - d.targetLogProbB : d.clean).view({g, n});
+        for (int64_t i = 0; i < g; ++i) {
+            ref.push_back(r[i]);
+            clean.push_back(cl[i]);
+        }
     }
     return {at::stack(ref, 0), at::stack(clean, 0)};
 }

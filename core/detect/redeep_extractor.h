@@ -34,6 +34,7 @@ struct ExtractorSettings {
     std::vector<int> layers;                  // knowledge layers
     int64_t vocab = 0;
     int64_t vocabSlice = 8192;
+    int64_t lensElements = 8LL << 20;         // rows x vocabulary per lens call: layers are grouped up to it
     EmbedFn embed;                            // empty: the LLM's own mean-pooled final states
     int summaryHeads = 8;                     // attention summaries kept for the GUI
     int summaryBins = 32;

@@ -17,6 +17,7 @@ struct ExecutionPlan {
     int maxBatch = 8;
     int maxTokens = 4096;     // longer samples are skipped with a warning
     long vocabSlice = 8192;   // logit-lens vocabulary slice
+    long lensElements = 8L << 20; // rows x vocabulary per logit-lens call (several layers share one)
 };
 
 // From the hardware profile, overridden by explicit --device / --dtype.
