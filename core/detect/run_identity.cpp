@@ -23,8 +23,9 @@ ExecutionPlan planExecution(const RunSettings& s)
     // saves the second pass over lm_head that slicing needs.
     plan.vocabSlice = prof.device == "cpu" ? 8192 : (1L << 20);
     // Layers share one lens call up to this many rows x vocabulary (about a dozen float temporaries of
-    // that size are alive at once): fewer, larger kernels. ~0.4 GB on a 16 GB card, ~3 GB on 80 GB+.
-    plan.lensElements = prof.device == "cpu" ? (8L << 20) : prof.gpuMemoryCapBytes >= (60ULL << 30) ? (64L << 20) : (8L << 20);
+    // that size are alive at once): fewer, larger kernels. ~0.2 GB on a 16 GB card, ~3 GB on 80 GB+.
+    const std::uint64_t cap = prof.gpuMemoryCapBytes;
+    plan.lensElements = prof.device == "cpu" ? (8L << 20) : cap >= (60ULL << 30) ? (64L << 20) : cap >= (20ULL << 30) ? (8L << 20) : (4L << 20);
     if (!s.device.empty()) plan.device = s.device;
     if (!s.dtype.empty()) plan.dtype = s.dtype;
     return plan;

@@ -25,6 +25,9 @@ MemoryEstimate estimateMemory(const model::ModelConfig& c, const Profile& p, con
     if (p.device == "cpu") perToken += H * T * e;
     m.activationBytes = perToken * static_cast<std::uint64_t>(p.tokenBudget);
     m.captureBytes = static_cast<std::uint64_t>(capturedHeads) * T * T / 2 * 4;
+    // resid_mid / resid_out of every knowledge layer at the response positions (model dtype); worst
+    // case every position of the batch is a response position.
+    m.captureBytes += 2 * static_cast<std::uint64_t>(c.numLayers) * static_cast<std::uint64_t>(p.tokenBudget) * D * e;
     m.overheadBytes = p.device == "cuda" ? 1024ull * 1024 * 1024 : 0;
     m.totalPerDevice = m.weightBytesPerDevice + m.activationBytes + m.captureBytes + m.overheadBytes;
     m.capPerDevice = p.gpuMemoryCapBytes;

@@ -56,6 +56,9 @@ void setBlasThreads(int n)
 
 // A copy (never a view that would keep the whole batch's activations alive), float32.
 at::Tensor keep(const at::Tensor& t) { return t.to(at::kFloat, /*non_blocking=*/false, /*copy=*/true); }
+// Residual captures stay in the model dtype: the residual stream is held in that dtype anyway, so a float32
+// copy would only double the memory (32 layers x 2 captures x response rows x D dominate a 16 GB card).
+at::Tensor keepResidual(const at::Tensor& t) { return t.clone(at::MemoryFormat::Contiguous); }
 
 // What the probe asks for, checked against the model and grouped by layer.
 struct Plan {
@@ -186,7 +189,7 @@ Captures LlamaModel::forward(const at::Tensor& inputIds, const std::vector<std::
         std::vector<Capture> v;
         for (std::int64_t b = 0; b < B; ++b) {
             Range r = residRange(b);
-            v.push_back({keep(x[b].narrow(0, r.begin, r.size())), r, {}});
+            v.push_back({keepResidual(x[b].narrow(0, r.begin, r.size())), r, {}});
         }
         caps[name] = std::move(v);
     };
