@@ -1,10 +1,9 @@
 #include "core/analysis/chunk_features.h"
 
-#include "core/util/error.h"
+#include "core/analysis/feature_groups.h"
 
 #include <algorithm>
 #include <cmath>
-#include <sstream>
 
 namespace hs::analysis {
 
@@ -32,16 +31,9 @@ std::vector<char> signedPksColumns(const FeatureTable& t)
 
 void applyChunkFeatureList(ChunkFeatureSpec& spec, const std::string& list)
 {
-    std::stringstream ss(list);
-    std::string item;
-    while (std::getline(ss, item, ',')) {
-        if (item.empty()) continue;
-        const bool on = item[0] != '-';
-        const std::string name = on ? item : item.substr(1);
-        bool* flag = name == "relative" ? &spec.relative : name == "context" ? &spec.context : nullptr;
-        if (!flag) throw InputError("unknown chunk feature group '" + name + "' (expected relative or context)");
-        *flag = on;
-    }
+    applyGroupList(list, [&spec](const std::string& name) {
+        return name == "relative" ? &spec.relative : name == "context" ? &spec.context : nullptr;
+    }, "chunk feature group", "relative or context");
 }
 
 namespace {

@@ -1,6 +1,7 @@
 #include "core/analysis/response_features.h"
 
 #include "core/analysis/chunk_features.h"
+#include "core/analysis/feature_groups.h"
 #include "core/util/error.h"
 
 #include <algorithm>
@@ -104,22 +105,14 @@ ResponseFeatures buildResponseFeatures(const FeatureTable& t, const ResponseFeat
 
 void applyResponseFeatureList(ResponseFeatureSpec& spec, const std::string& list)
 {
-    std::stringstream ss(list);
-    std::string item;
-    while (std::getline(ss, item, ',')) {
-        if (item.empty()) continue;
-        const bool on = item[0] != '-';
-        const std::string name = on ? item : item.substr(1);
-        bool* flag = name == "ecs_mean" ? &spec.ecsMean : name == "ecs_min" ? &spec.ecsMin
-                   : name == "pks_tok" ? &spec.pksPerToken : name == "pks_mean" ? &spec.pksMean
-                   : name == "pks_extremes" ? &spec.pksExtremes : name == "length" ? &spec.length
-                   : name == "context" ? &spec.context : name == "summaries" ? &spec.summaries
-                   : name == "log_pks" ? &spec.logPks : nullptr;
-        if (!flag)
-            throw InputError("unknown response feature group '" + name + "' (expected ecs_mean, ecs_min, pks_tok, "
-                             "pks_mean, pks_extremes, length, context, summaries or log_pks)");
-        *flag = on;
-    }
+    applyGroupList(list, [&spec](const std::string& name) {
+        return name == "ecs_mean" ? &spec.ecsMean : name == "ecs_min" ? &spec.ecsMin
+             : name == "pks_tok" ? &spec.pksPerToken : name == "pks_mean" ? &spec.pksMean
+             : name == "pks_extremes" ? &spec.pksExtremes : name == "length" ? &spec.length
+             : name == "context" ? &spec.context : name == "summaries" ? &spec.summaries
+             : name == "log_pks" ? &spec.logPks : nullptr;
+    }, "response feature group",
+       "ecs_mean, ecs_min, pks_tok, pks_mean, pks_extremes, length, context, summaries or log_pks");
 }
 
 } // namespace hs::analysis
