@@ -54,10 +54,11 @@ QString memoryEstimateText(const QString& modelDir, const QString& profile)
         const QString quant = QString::fromStdString(e.quantisation);
         if (e.capPerDevice == 0)
             return tr("~%1 GB of RAM (%2)").arg(gigabytes(e.totalPerDevice), 0, 'f', 1).arg(quant);
-        return tr("~%1 GB per GPU (%2): %3 in %4 GB")
+        return tr("~%1 GB per GPU (%2): %3 in %4 GB%5")
             .arg(gigabytes(e.totalPerDevice), 0, 'f', 1).arg(quant)
             .arg(e.fits ? tr("fits") : tr("does not fit"))
-            .arg(gigabytes(e.capPerDevice), 0, 'f', 0);
+            .arg(gigabytes(e.capPerDevice), 0, 'f', 0)
+            .arg(e.fits ? QString() : tr(" (weight quantisation is not implemented yet)"));
     } catch (const std::exception& e) {
         return tr("cannot estimate: %1").arg(QString::fromStdString(e.what()));
     }

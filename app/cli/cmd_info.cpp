@@ -101,7 +101,8 @@ int runInfo(const hs::cli::Args& args)
         j["files"] = fl;
         j["total_bytes"] = total;
         for (const auto& d : hs::model::weightDtypes()) j["weight_memory_bytes"][d] = hs::model::estimateWeightBytes(c, d);
-        j["suggested_profile"] = {{"name", profile.name}, {"quantisation", quant}};
+        // "quantisation": what the weights would need to fit; the engine does not quantise yet.
+        j["suggested_profile"] = {{"name", profile.name}, {"quantisation", quant}, {"quantisation_implemented", false}};
         j["ok"] = problems.empty();
         j["problems"] = problems;
         std::cout << j.dump(2) << "\n";
@@ -139,7 +140,10 @@ int runInfo(const hs::cli::Args& args)
         for (const auto& d : hs::model::weightDtypes())
             std::cout << " " << d << " " << human(hs::model::estimateWeightBytes(c, d)) << ";";
         std::cout << "\nThis machine    profile " << profile.name << " (" << profile.label << "), weights "
-                  << (quant.empty() ? "do not fit" : quant == "none" ? profile.dtype : quant) << "\n";
+                  << (quant.empty() ? "do not fit"
+                      : quant == "none" ? profile.dtype
+                      : "would need " + quant + " (weight quantisation is not implemented yet: they run in " + profile.dtype + ")")
+                  << "\n";
         std::cout << "Weights check   " << (problems.empty() ? "ok" : "FAILED") << "\n";
     }
     if (!problems.empty()) {

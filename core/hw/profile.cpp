@@ -47,7 +47,8 @@ const std::vector<Profile>& builtinProfiles()
         return std::vector<Profile>{
             cpu,
             // 2,048-token batches: a 7B model in f16 (12.6 GiB) leaves ~1.5 GiB for activations and captures.
-            gpuProfile("t4", "NVIDIA T4 16 GB", 1, "f16", "int8", 14, 2048, "single"),
+            // Weights stay in f16: quantisation is not implemented, so no profile claims it.
+            gpuProfile("t4", "NVIDIA T4 16 GB", 1, "f16", "none", 14, 2048, "single"),
             gpuProfile("2xt4", "2 x NVIDIA T4 16 GB", 2, "f16", "none", 14, 4096, "split"),
             gpuProfile("rtx4090", "NVIDIA RTX 4090 24 GB", 1, "bf16", "none", 22, 8192, "single"),
             gpuProfile("a100-40", "NVIDIA A100 40 GB", 1, "bf16", "none", 37, 16384, "single"),
