@@ -1,5 +1,6 @@
 #include "ui/analysis_state.h"
 
+#include "core/analysis/chunk_features.h"
 #include "core/analysis/cross_validation.h"
 #include "core/analysis/method.h"
 #include "core/analysis/metrics.h"
@@ -67,6 +68,10 @@ bool learnedScores(const analysis::FeatureTable& table, const ScorerSpec& scorer
         ? analysis::selectColumns(table, scorer.handPicked->ecs, scorer.handPicked->pks)
         : analysis::FeatureTable{};
     const analysis::FeatureTable& t = scorer.handPicked ? sub : table;
+    // Signed PKS columns (the clean token-level "emitted-token lift") carry their signal in a response's
+    // most extreme token: the same response features `halluscope-cli demo` uses (docs/demo.md).
+    const std::vector<char> signedPks = analysis::signedPksColumns(t);
+    o.features.pksExtremes = std::find(signedPks.begin(), signedPks.end(), 1) != signedPks.end();
     // In-sample thresholds: the view lets the user choose the threshold, so the inner threshold CV
     // would only cost time.
     const analysis::CvResult cv = analysis::crossValidate(t, [&] { return analysis::makeMethod(o); }, kScorerFolds, 0,

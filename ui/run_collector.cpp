@@ -149,7 +149,9 @@ void RunCollector::flush(bool live)
         return; // ranking features needs both classes
     dirty_ = false;
     // AnalysisState keeps its own immutable copy (scored on a worker); we keep appending to ours.
-    aucPendingFor_ = count();
+    // The running AUC trace is ReDeEP's (what live pushes are scored with): a final push scored by a
+    // learned method adds no point to it.
+    aucPendingFor_ = live || analysis_->scorer() == QLatin1String("redeep") ? count() : -1;
     QElapsedTimer copyTime;
     copyTime.start();
     auto snapshot = std::make_shared<const analysis::FeatureTable>(*table_);
