@@ -123,6 +123,19 @@ int runCv(const Args& a, const analysis::FeatureTable& t, const analysis::Method
                             {"threshold_mode", mode == analysis::ThresholdMode::InnerCv ? "inner-cv" : "in-sample"},
                             {"responses", t.responseIds.size()}, {"rows", t.rows()},
                             {"cv", analysis::toJson(r, !a.flag("brief"))}};
+        if (!a.flag("brief")) {
+            // Every response's held-out score, with the threshold of the fold that held it out: what a
+            // user plots or joins with the dataset.
+            for (std::size_t i = 0; i < r.runs.size(); ++i) {
+                const analysis::CvResult& run = r.runs[i];
+                nlohmann::json held = nlohmann::json::array();
+                for (std::size_t k = 0; k < run.response.size(); ++k)
+                    held.push_back({{"id", t.responseIds[run.response[k]]}, {"label", run.label[k]},
+                                    {"score", run.score[k]}, {"threshold", run.threshold[k]},
+                                    {"flagged", run.score[k] >= run.threshold[k]}});
+                j["cv"]["runs"][i]["held_out"] = held;
+            }
+        }
         std::cout << j.dump() << "\n";
         return 0;
     }
@@ -197,7 +210,7 @@ const CommandRegistrar reg({"regress", "score responses from a feature log (ReDe
     "  --chunk-top-ecs N --chunk-top-pks N   chunk-logistic: heads / layers kept (default 3 32)\n"
     "  --chunk-features LIST chunk-logistic: optional groups, e.g. -relative,context (default relative)\n"
     "  --threads T           grid-search threads (default 2)\n"
-    "  --brief               with --json: omit per-fold details\n",
+    "  --brief               with --json: omit per-fold details and the per-response held-out scores\n",
     {"reference", "no-tune", "brief"}, runRegress});
 
 } // namespace

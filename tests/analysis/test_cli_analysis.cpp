@@ -1,5 +1,6 @@
 // The analysis commands end to end, through the built halluscope-cli (SKIPs when the binary or
 // ../shared is absent; test_analysis does not depend on the CLI target).
+#include "core/analysis/metrics.h"
 #include "core/util/file_util.h"
 #include "tests/test_support.h"
 
@@ -60,6 +61,26 @@ TEST_CASE("regress --reference --json reproduces the published AUC and PCC to 1e
     REQUIRE(cv.code == 0);
     auto k = nlohmann::json::parse(cv.out);
     CHECK(k["cv"]["pooled_auc"]["mean"].get<double>() > 0.7);
+    CHECK_FALSE(k["cv"]["runs"][0].contains("held_out")); // --brief
+
+    // Without --brief: every response's held-out score, and they give the pooled figures back.
+    Run full = run(c + " regress --features " + path + " --method logistic --cv 5 --seed 0 --json");
+    REQUIRE(full.code == 0);
+    auto f = nlohmann::json::parse(full.out);
+    const auto& held = f["cv"]["runs"][0]["held_out"];
+    REQUIRE(held.size() == 450);
+    std::vector<double> score;
+    std::vector<int> label;
+    long tp = 0, flagged = 0, positives = 0;
+    for (const auto& e : held) {
+        score.push_back(e["score"].get<double>());
+        label.push_back(e["label"].get<int>());
+        flagged += e["flagged"].get<bool>();
+        positives += label.back();
+        tp += e["flagged"].get<bool>() && label.back() == 1;
+    }
+    CHECK(hs::analysis::rocAuc(score, label) == doctest::Approx(f["cv"]["runs"][0]["pooled_auc"].get<double>()).epsilon(1e-12));
+    CHECK(2.0 * tp / (flagged + positives) == doctest::Approx(f["cv"]["runs"][0]["pooled_f1"].get<double>()).epsilon(1e-12));
 }
 
 TEST_CASE("bad input exits with code 2")
