@@ -6,6 +6,7 @@
 // applyFinalNorm() or lmHeadSlice() include core/model/captures.h (which brings ATen's Tensor).
 #include "core/model/model_config.h"
 #include "core/model/probe.h"
+#include "core/model/weight_format.h"
 
 #include <cstdint>
 #include <functional>
@@ -27,6 +28,9 @@ struct LoadOptions {
     std::string device = "cpu";
     std::string dtype = "f32";   // compute/weight dtype: "f32", "bf16" or "f16" (f16 needs CUDA or libtorch >= 2)
     int cpuThreads = -1;         // > 0: at::set_num_threads; -1: $HS_CPU_THREADS, else 2; 0: leave torch's default
+    QuantOptions quant;          // linear weights quantised on load (core/model/weight_format.h)
+    // Called once per linear layer that stays dense because its shape does not fit the format.
+    std::function<void(const std::string& warning)> onWarning;
 };
 
 class LlamaModel {

@@ -1,4 +1,5 @@
 #include "core/model/model_config.h"
+#include "core/model/weight_format.h"
 
 #include "core/util/error.h"
 #include "core/util/file_util.h"
@@ -214,18 +215,16 @@ std::uint64_t ModelConfig::parameterCount() const
 
 const std::vector<std::string>& weightDtypes()
 {
-    static const std::vector<std::string> d = {"f32", "bf16", "f16", "int8", "nf4"};
+    static const std::vector<std::string> d = {"f32", "bf16", "f16", "int8", "nf4", "fp8"};
     return d;
 }
 
 std::uint64_t estimateWeightBytes(const ModelConfig& c, const std::string& dtype)
 {
-    ParamSplit p = splitParams(c);
-    if (dtype == "f32") return 4 * (p.linear + p.other);
-    if (dtype == "bf16" || dtype == "f16") return 2 * (p.linear + p.other);
-    if (dtype == "int8") return p.linear + 2 * p.linearRows + 2 * p.other;
-    if (dtype == "nf4") return p.linear / 2 + 4 * ((p.linear + 63) / 64) + 2 * p.other;
-    throw InputError("unknown weight dtype '" + dtype + "' (expected f32, bf16, f16, int8 or nf4)");
+    if (dtype == "f32" || dtype == "bf16" || dtype == "f16") return storedWeightBytes(c, dtype, QuantOptions{});
+    QuantOptions q;
+    q.format = parseWeightFormat(dtype);  // int8 / nf4 / fp8, with 16-bit embeddings, norms and lm_head
+    return storedWeightBytes(c, "bf16", q);
 }
 
 } // namespace hs::model

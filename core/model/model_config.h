@@ -45,10 +45,10 @@ struct ModelConfig {
     std::uint64_t parameterCount() const;
 };
 
-// Bytes needed for the weights alone. dtype: "f32", "bf16", "f16", "int8" (per-channel, linear layers
-// only), "nf4" (blocks of 64 with an f32 absmax, linear layers only); embeddings, lm_head and norms stay
-// 16-bit under the quantised dtypes. Throws InputError on an unknown dtype.
+// Bytes needed for the weights alone. dtype: "f32", "bf16", "f16", or a weight format ("int8", "nf4",
+// "fp8": linear layers only; embeddings, lm_head and norms stay 16-bit). core/model/weight_format.h has
+// the exact rule (storedWeightBytes). Throws InputError on an unknown dtype.
 std::uint64_t estimateWeightBytes(const ModelConfig& c, const std::string& dtype);
-const std::vector<std::string>& weightDtypes();  // {"f32", "bf16", "f16", "int8", "nf4"}
+const std::vector<std::string>& weightDtypes();  // {"f32", "bf16", "f16", "int8", "nf4", "fp8"}
 
 } // namespace hs::model
