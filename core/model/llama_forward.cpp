@@ -1,6 +1,7 @@
 // LlamaModel: loading and the teacher-forced forward with Probe-selected captures.
-// Per layer: RMSNorm → attention (rotary, GQA, causal + padding mask) → add (= resid_mid.L)
+// Per layer: RMSNorm → attention (rotary, GQA, causal; a mask only for a sliding window) → add (= resid_mid.L)
 //            → RMSNorm → SwiGLU MLP → add (= resid_out.L); then final norm → lm_head.
+// Projections go through QuantLinear, so the same forward runs dense, int8, NF4 or FP8 weights.
 #include "core/model/llama_model.h"
 
 #include "core/model/captures.h"
@@ -23,6 +24,7 @@ struct LlamaModel::Impl {
     std::string deviceName, dtypeName;
     detail::Placement placement;
     at::ScalarType dtype = at::kFloat;
+    QuantOptions quant;
     detail::LlamaWeights w;
 };
 
@@ -119,9 +121,18 @@ std::unique_ptr<LlamaModel> LlamaModel::load(const std::string& dir, const LoadO
             setBlasThreads(n);
         }
     }
+    impl->quant = opts.quant;
+    if (opts.quant.format == WeightFormat::FP8) {
+        for (const auto& d : devices) {
+            std::string why;
+            if (!detail::fp8Supported(d, &why)) throw InputError(why);
+        }
+        if (impl->dtype != at::kBFloat16)
+            throw InputError("fp8 weights compute in bf16 (the FP8 GEMM's row-wise scaling writes bf16); use --dtype bf16");
+    }
     WeightFiles files(dir);
     impl->placement = detail::makePlacement(devices, impl->config.numLayers);
-    impl->w = detail::bindWeights(impl->config, files, impl->placement, impl->dtype);
+    impl->w = detail::bindWeights(impl->config, files, impl->placement, impl->dtype, opts.quant, opts.onWarning);
     return std::unique_ptr<LlamaModel>(new LlamaModel(std::move(impl)));
 }
 
@@ -130,6 +141,8 @@ std::int64_t LlamaModel::vocabSize() const { return impl_->config.vocabSize; }
 std::int64_t LlamaModel::numLayers() const { return impl_->config.numLayers; }
 const std::string& LlamaModel::device() const { return impl_->deviceName; }
 const std::string& LlamaModel::dtype() const { return impl_->dtypeName; }
+const QuantOptions& LlamaModel::quantisation() const { return impl_->quant; }
+std::uint64_t LlamaModel::weightBytes() const { return impl_->w.bytes(); }
 
 Captures LlamaModel::forward(const std::vector<std::vector<std::int64_t>>& sequences, const Probe& probe,
                              const Hook& hook, const Reducer& reduceAttention) const
@@ -198,7 +211,7 @@ Captures LlamaModel::forward(const at::Tensor& inputIds, const std::vector<std::
         const detail::LayerWeights& lw = w.layers[l];
         const std::size_t slot = place.layerSlot[static_cast<std::size_t>(l)];
         if (x.device() != place.devices[slot]) x = x.to(place.devices[slot]);
-        at::Tensor qkv = at::linear(detail::rmsNorm(x, lw.inputNorm, c.rmsNormEps), lw.qkv);
+        at::Tensor qkv = lw.qkv.apply(detail::rmsNorm(x, lw.inputNorm, c.rmsNormEps));
         at::Tensor q = qkv.narrow(-1, 0, H * hd).reshape({B, T, H, hd}).transpose(1, 2);           // [B, H, T, hd]
         at::Tensor k = qkv.narrow(-1, H * hd, KV * hd).reshape({B, T, KV, hd}).transpose(1, 2);    // [B, KV, T, hd]
         at::Tensor v = qkv.narrow(-1, (H + KV) * hd, KV * hd).reshape({B, T, KV, hd}).transpose(1, 2);
@@ -224,12 +237,12 @@ Captures LlamaModel::forward(const at::Tensor& inputIds, const std::vector<std::
 
         at::Tensor a = detail::attention(q, k, v, mask[slot]).transpose(1, 2).reshape({B, T, H * hd});
         qkv = q = k = v = at::Tensor();  // release before the MLP's larger activations
-        x = x + at::linear(a, lw.o);
+        x = x + lw.o.apply(a);
         if (plan.mid.count(l)) captureResid(residMidName(l));
         if (hook) hook(residMidName(l), x);
 
-        at::Tensor gu = at::linear(detail::rmsNorm(x, lw.postNorm, c.rmsNormEps), lw.gateUp);  // [B, T, 2I]
-        x = x + at::linear(at::silu(gu.narrow(-1, 0, I)) * gu.narrow(-1, I, I), lw.down);
+        at::Tensor gu = lw.gateUp.apply(detail::rmsNorm(x, lw.postNorm, c.rmsNormEps));  // [B, T, 2I]
+        x = x + lw.down.apply(at::silu(gu.narrow(-1, 0, I)) * gu.narrow(-1, I, I));
         if (plan.out.count(l)) captureResid(residOutName(l));
         if (hook) hook(residOutName(l), x);
     }
@@ -246,7 +259,7 @@ Captures LlamaModel::forward(const at::Tensor& inputIds, const std::vector<std::
             if (probe.logits) {
                 Range r = resolveRange(probe.logitPositions, b, B, lengths[b]);
                 at::Tensor n = detail::rmsNorm(x[b].narrow(0, r.begin, r.size()), w.finalNorm, c.rmsNormEps);
-                lg.push_back({keep(at::linear(n, w.lmHead)), r, {}});
+                lg.push_back({keep(w.lmHead.apply(n)), r, {}});
             }
         }
         if (probe.finalNorm) caps["final_norm"] = std::move(fn);
@@ -271,8 +284,7 @@ at::Tensor LlamaModel::lmHeadSlice(const at::Tensor& normed, std::int64_t vBegin
     if (vBegin < 0 || vEnd > impl_->config.vocabSize || vBegin >= vEnd)
         throw Error("lmHeadSlice: [" + std::to_string(vBegin) + ", " + std::to_string(vEnd) + ") is not inside the vocabulary");
     if (normed.size(-1) != impl_->config.hiddenSize) throw Error("lmHeadSlice: last dimension is not the hidden size");
-    at::Tensor wSlice = impl_->w.lmHead.narrow(0, vBegin, vEnd - vBegin);
-    return at::linear(normed.to(impl_->placement.last(), impl_->dtype), wSlice).to(at::kFloat);
+    return impl_->w.lmHead.applyRows(normed.to(impl_->placement.last(), impl_->dtype), vBegin, vEnd).to(at::kFloat);
 }
 
 } // namespace hs::model

@@ -2,31 +2,39 @@
 // INTERNAL to core/model (torch types): the pieces of the Llama forward, one concern per .cpp file.
 // Not part of the public API; include only from core/model/*.cpp.
 #include "core/model/model_config.h"
+#include "core/model/quant_linear.h"
 #include "core/model/safetensors.h"
+#include "core/model/weight_format.h"
 
 #include <ATen/ATen.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
 namespace hs::model::detail {
 
-// Checkpoint weights converted to the compute dtype on the device. q/k/v and gate/up are concatenated
-// so each block does one matmul instead of three (or two).
+// Checkpoint weights on the device: norms in the compute dtype, projections as QuantLinear (dense in the
+// compute dtype or quantised on load). q/k/v and gate/up are concatenated so each block does one matmul
+// instead of three (or two).
 struct LayerWeights {
     at::Tensor inputNorm;  // [D]
-    at::Tensor qkv;        // [(H + 2·KV)·hd, D]  rows: q heads, then k heads, then v heads
-    at::Tensor o;          // [D, H·hd]
+    QuantLinear qkv;       // [(H + 2·KV)·hd, D]  rows: q heads, then k heads, then v heads
+    QuantLinear o;         // [D, H·hd]
     at::Tensor postNorm;   // [D]
-    at::Tensor gateUp;     // [2·I, D]  rows: gate, then up
-    at::Tensor down;       // [D, I]
+    QuantLinear gateUp;    // [2·I, D]  rows: gate, then up
+    QuantLinear down;      // [D, I]
 };
+
+// A layer's weights on another device (CPU offload streams layers to the GPU ahead of use).
+LayerWeights toDevice(const LayerWeights& w, at::Device device, bool nonBlocking);
 
 struct LlamaWeights {
     at::Tensor embed;      // [V, D]
-    at::Tensor lmHead;     // [V, D]; the same tensor as embed when tied
+    QuantLinear lmHead;    // [V, D]; shares embed's storage when tied, dense and on one device
     at::Tensor finalNorm;  // [D]
     std::vector<LayerWeights> layers;
+    std::uint64_t bytes() const;  // every weight held, on all devices
 };
 
 // Where each part of the model lives. One device for everything, or layers split in contiguous runs
@@ -40,9 +48,11 @@ struct Placement {
 };
 Placement makePlacement(const std::vector<at::Device>& devices, std::int64_t numLayers);
 
-// Reads every tensor (after requireWeights) from the mapped files into `dtype` on its placed device.
+// Reads every tensor (after requireWeights) from the mapped files onto its placed device: norms and
+// embedding in `dtype`, projections quantised as `quant` says (`warn` hears of layers that stay dense).
 LlamaWeights bindWeights(const ModelConfig& c, const WeightFiles& files, const Placement& placement,
-                         at::ScalarType dtype);
+                         at::ScalarType dtype, const QuantOptions& quant = {},
+                         const std::function<void(const std::string&)>& warn = {});
 
 // Parses "cpu" / "cuda" / "cuda:N", or a comma-separated list of them for a layer split, and
 // "f32" / "bf16" / "f16"; InputError when unusable here.

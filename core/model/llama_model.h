@@ -46,6 +46,8 @@ public:
     std::int64_t numLayers() const;
     const std::string& device() const;  // as given, e.g. "cuda:0"
     const std::string& dtype() const;   // "f32", "bf16" or "f16"
+    const QuantOptions& quantisation() const;  // how the projections are stored
+    std::uint64_t weightBytes() const;         // bytes of every weight held (all devices)
 
     // Tools only: called with full-batch intermediates [B, T, D] in the model dtype as they are made
     // ("resid_mid.L", "resid_out.L", "final_norm"). Setting it runs every layer.

@@ -25,15 +25,16 @@ at::ScalarType sourceType(DType t)
     }
 }
 
-// One copy out of the map (so nothing keeps the file mapped), then conversion on the target device.
-at::Tensor readTensor(const WeightFiles& files, const std::string& name, at::Device device, at::ScalarType dtype)
+// One copy out of the map (so nothing keeps the file mapped), then to the target device, still in the
+// checkpoint's dtype (quantisation reads the original values; dense weights convert there).
+at::Tensor readSource(const WeightFiles& files, const std::string& name, at::Device device)
 {
     const WeightFiles::Entry* e = files.find(name);
     if (!e) throw InputError(files.dir() + ": missing tensor " + name);
     const TensorInfo& info = *e->info;
     at::Tensor t = at::empty(info.shape, at::TensorOptions().dtype(sourceType(info.dtype)).device(at::kCPU));
     if (info.byteSize() > 0) std::memcpy(t.data_ptr(), e->file->bytes(info), info.byteSize());
-    return t.to(device, dtype);
+    return t.to(device);
 }
 
 } // namespace
@@ -49,31 +50,65 @@ Placement makePlacement(const std::vector<at::Device>& devices, std::int64_t num
 }
 
 LlamaWeights bindWeights(const ModelConfig& c, const WeightFiles& files, const Placement& placement,
-                         at::ScalarType dtype)
+                         at::ScalarType dtype, const QuantOptions& quant,
+                         const std::function<void(const std::string&)>& warn)
 {
     requireWeights(c, files);
     at::Device device = placement.first();
-    auto read = [&](const std::string& n) { return readTensor(files, n, device, dtype); };
+    auto source = [&](const std::string& n) { return readSource(files, n, device); };
+    auto read = [&](const std::string& n) { return source(n).to(dtype); };
+    auto linear = [&](const std::string& name, const at::Tensor& w) {
+        return QuantLinear::make(name, w, quant.format, quant.doubleQuant, dtype, warn);
+    };
     LlamaWeights w;
     w.embed = read("model.embed_tokens.weight");
     device = placement.last();
-    // tied: the same tensor when embedding and head share a device, else a copy on the head's device
-    w.lmHead = c.tieWordEmbeddings ? w.embed.to(device) : read("lm_head.weight");
+    if (quant.quantiseLmHead && quant.format != WeightFormat::Dense) {
+        // tied: a quantised copy of the embedding (which itself stays exact for the lookup)
+        w.lmHead = linear("lm_head", c.tieWordEmbeddings ? source("model.embed_tokens.weight") : source("lm_head.weight"));
+    } else {
+        // tied: the same tensor when embedding and head share a device, else a copy on the head's device
+        w.lmHead = QuantLinear::dense(c.tieWordEmbeddings ? w.embed.to(device) : read("lm_head.weight"), dtype);
+    }
     w.finalNorm = read("model.norm.weight");
     for (std::int64_t l = 0; l < c.numLayers; ++l) {
         device = placement.layer(l);
         const std::string p = "model.layers." + std::to_string(l) + ".";
         LayerWeights lw;
         lw.inputNorm = read(p + "input_layernorm.weight");
-        lw.qkv = at::cat({read(p + "self_attn.q_proj.weight"), read(p + "self_attn.k_proj.weight"),
-                          read(p + "self_attn.v_proj.weight")}, 0);
-        lw.o = read(p + "self_attn.o_proj.weight");
+        lw.qkv = linear(p + "self_attn.qkv_proj", at::cat({source(p + "self_attn.q_proj.weight"),
+                                                           source(p + "self_attn.k_proj.weight"),
+                                                           source(p + "self_attn.v_proj.weight")}, 0));
+        lw.o = linear(p + "self_attn.o_proj", source(p + "self_attn.o_proj.weight"));
         lw.postNorm = read(p + "post_attention_layernorm.weight");
-        lw.gateUp = at::cat({read(p + "mlp.gate_proj.weight"), read(p + "mlp.up_proj.weight")}, 0);
-        lw.down = read(p + "mlp.down_proj.weight");
+        lw.gateUp = linear(p + "mlp.gate_up_proj",
+                           at::cat({source(p + "mlp.gate_proj.weight"), source(p + "mlp.up_proj.weight")}, 0));
+        lw.down = linear(p + "mlp.down_proj", source(p + "mlp.down_proj.weight"));
         w.layers.push_back(std::move(lw));
     }
     return w;
+}
+
+LayerWeights toDevice(const LayerWeights& w, at::Device device, bool nonBlocking)
+{
+    LayerWeights out;
+    out.inputNorm = w.inputNorm.to(device, /*non_blocking=*/nonBlocking);
+    out.postNorm = w.postNorm.to(device, /*non_blocking=*/nonBlocking);
+    out.qkv = w.qkv.to(device, nonBlocking);
+    out.o = w.o.to(device, nonBlocking);
+    out.gateUp = w.gateUp.to(device, nonBlocking);
+    out.down = w.down.to(device, nonBlocking);
+    return out;
+}
+
+std::uint64_t LlamaWeights::bytes() const
+{
+    auto dense = [](const at::Tensor& t) { return static_cast<std::uint64_t>(t.numel()) * t.element_size(); };
+    const bool tiedShared = lmHead.format() == WeightFormat::Dense && lmHead.data().is_same(embed);
+    std::uint64_t b = dense(embed) + dense(finalNorm) + (tiedShared ? 0 : lmHead.bytes());
+    for (const LayerWeights& l : layers)
+        b += dense(l.inputNorm) + dense(l.postNorm) + l.qkv.bytes() + l.o.bytes() + l.gateUp.bytes() + l.down.bytes();
+    return b;
 }
 
 at::Device parseDevice(const std::string& s)
