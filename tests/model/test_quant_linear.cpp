@@ -132,7 +132,9 @@ TEST_CASE("quantised GEMM equals the GEMM with the dequantised weight, in f32 an
             // rows [17, 61): the block boundaries of NF4 fall inside the slice
             at::Tensor slice = q.applyRows(xd, 17, 61);
             CHECK(slice.size(-1) == 44);
-            CHECK(maxAbsDiff(slice, ref.narrow(-1, 17, 44)) == 0.0);
+            CHECK(maxAbsDiff(slice, at::linear(xd, q.dequantise(dt, 17, 61))) == 0.0);
+            // BLAS may block a narrower GEMM differently: equal to rounding
+            CHECK(maxAbsDiff(slice, ref.narrow(-1, 17, 44)) < (dt == at::kFloat ? 1e-5 : 0.05));
             CHECK(maxAbsDiff(q.dequantise(at::kFloat, 17, 61), q.dequantise(at::kFloat).narrow(0, 17, 44)) == 0.0);
         }
     }
