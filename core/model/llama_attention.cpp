@@ -50,7 +50,10 @@ at::Tensor attentionMask(const std::vector<std::int64_t>& lengths, std::int64_t 
     at::Tensor keyValid = at::arange(T, at::TensorOptions().dtype(at::kLong).device(device))
                               .unsqueeze(0)
                               .lt(lens.unsqueeze(1));                    // [B, T]
-    return allowed.unsqueeze(0).logical_and(keyValid.unsqueeze(1)).unsqueeze(1);  // [B, 1, T, T]
+    // A padding row further than the window past its sequence's end would see no key at all and turn NaN,
+    // and a NaN value reaches real rows in the next layer through 0 · NaN; each row keeps its own key.
+    at::Tensor self = at::eye(T, at::TensorOptions().dtype(at::kBool).device(device));
+    return allowed.unsqueeze(0).logical_and(keyValid.unsqueeze(1)).logical_or(self).unsqueeze(1);  // [B, 1, T, T]
 }
 
 at::Tensor attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& mask)
@@ -80,9 +83,15 @@ at::Tensor attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor&
 #endif
 }
 
+at::Tensor offsetCausalMask(std::int64_t start, std::int64_t T, std::int64_t slidingWindow, at::Device device)
+{
+    return causalWindow(start, start + T, start + T, slidingWindow, device).view({1, 1, T, start + T});
+}
+
 at::Tensor headProbabilities(const at::Tensor& q, const at::Tensor& k, const std::vector<std::int64_t>& heads,
                              std::int64_t groupSize, std::int64_t rowBegin, std::int64_t rowEnd,
-                             std::int64_t colBegin, std::int64_t colEnd, std::int64_t slidingWindow)
+                             std::int64_t colBegin, std::int64_t colEnd, std::int64_t slidingWindow,
+                             std::int64_t qStart)
 {
     const std::int64_t nh = static_cast<std::int64_t>(heads.size());
     const std::int64_t R = rowEnd - rowBegin, C = colEnd - colBegin;
@@ -96,7 +105,7 @@ at::Tensor headProbabilities(const at::Tensor& q, const at::Tensor& k, const std
     at::Tensor qi = at::tensor(heads, at::TensorOptions().dtype(at::kLong)).to(q.device());
     at::Tensor ki = at::tensor(kvHeads, at::TensorOptions().dtype(at::kLong)).to(q.device());
 
-    at::Tensor qs = q.index_select(0, qi).narrow(1, rowBegin, R).to(at::kFloat);  // [nh, R, hd]
+    at::Tensor qs = q.index_select(0, qi).narrow(1, rowBegin - qStart, R).to(at::kFloat);  // [nh, R, hd]
     at::Tensor ks = k.index_select(0, ki).narrow(1, 0, K).to(at::kFloat);         // [nh, K, hd]
     at::Tensor scores = at::bmm(qs, ks.transpose(1, 2)) * (1.0 / std::sqrt(static_cast<double>(q.size(2))));
     at::Tensor allowed = causalWindow(rowBegin, rowEnd, K, slidingWindow, q.device());  // [R, K]

@@ -28,6 +28,13 @@ struct LlamaModel::Impl {
     detail::LlamaWeights w;
 };
 
+class LlamaModel::PrefixState {
+public:
+    std::int64_t length = 0;
+    std::vector<at::Tensor> k, v;  // per layer [1, KV, P, hd], on the layer's device
+    at::Tensor finalNorm;          // [P, D], model dtype, on the last device
+};
+
 namespace {
 
 std::string canonicalDtype(at::ScalarType t)
@@ -164,6 +171,33 @@ Captures LlamaModel::forward(const std::vector<std::vector<std::int64_t>>& seque
 Captures LlamaModel::forward(const at::Tensor& inputIds, const std::vector<std::int64_t>& lengths, const Probe& probe,
                              const Hook& hook, const Reducer& reduceAttention) const
 {
+    return run(inputIds, lengths, probe, hook, reduceAttention, nullptr, nullptr);
+}
+
+std::shared_ptr<const LlamaModel::PrefixState> LlamaModel::encodePrefix(const std::vector<std::int64_t>& ids) const
+{
+    if (ids.empty()) throw Error("encodePrefix: empty prefix");
+    auto state = std::make_shared<PrefixState>();
+    at::Tensor t = at::tensor(ids, at::TensorOptions().dtype(at::kLong)).view({1, -1});
+    Probe probe;
+    probe.finalNorm = true;  // runs every layer
+    run(t, {static_cast<std::int64_t>(ids.size())}, probe, {}, {}, nullptr, state.get());
+    return state;
+}
+
+std::int64_t LlamaModel::prefixLength(const PrefixState& p) { return p.length; }
+
+Captures LlamaModel::forwardAfter(const PrefixState& prefix, const at::Tensor& inputIds,
+                                  const std::vector<std::int64_t>& lengths, const Probe& probe,
+                                  const Reducer& reduceAttention) const
+{
+    return run(inputIds, lengths, probe, {}, reduceAttention, &prefix, nullptr);
+}
+
+Captures LlamaModel::run(const at::Tensor& inputIds, const std::vector<std::int64_t>& lengths, const Probe& probe,
+                         const Hook& hook, const Reducer& reduceAttention, const PrefixState* prefix,
+                         PrefixState* record) const
+{
     c10::NoGradGuard noGrad;
     const ModelConfig& c = impl_->config;
     const detail::LlamaWeights& w = impl_->w;
@@ -176,7 +210,21 @@ Captures LlamaModel::forward(const at::Tensor& inputIds, const std::vector<std::
     for (auto n : lengths)
         if (n < 1 || n > T) throw Error("forward: sequence length " + std::to_string(n) + " outside [1, " + std::to_string(T) + "]");
 
-    Plan plan = makePlan(probe, c, static_cast<bool>(hook));
+    // With a prefix, sequence b is prefix ++ its own tokens: every position and range below is a position of
+    // that whole sequence, the tensors hold only the tokens after the prefix (local index = position − P).
+    const std::int64_t P = prefix ? prefix->length : 0;
+    if (prefix && hook) throw Error("forward: a hook cannot run after a cached prefix");
+    if (record && (B != 1 || lengths[0] != T)) throw Error("encodePrefix: one unpadded sequence");
+    std::vector<std::int64_t> full(lengths);
+    for (auto& n : full) n += P;
+    auto afterPrefix = [&](const Range& r, const char* what) {
+        if (r.size() > 0 && r.begin < P)
+            throw Error(std::string("forward: ") + what + " from position " + std::to_string(r.begin) +
+                        " lie inside the cached prefix of " + std::to_string(P) + " tokens");
+        return r;
+    };
+
+    Plan plan = makePlan(probe, c, static_cast<bool>(hook) || record);
     std::map<std::string, std::vector<Capture>> caps;
     if (plan.lastLayer < 0) return Captures();
 
@@ -194,15 +242,21 @@ Captures LlamaModel::forward(const at::Tensor& inputIds, const std::vector<std::
     std::vector<detail::RopeTables> rope;
     std::vector<at::Tensor> mask;
     for (const auto& d : place.devices) {
-        rope.push_back(detail::ropeTables(c, T, d, impl_->dtype));
-        mask.push_back(detail::attentionMask(lengths, T, c.slidingWindow, d));
+        detail::RopeTables t = detail::ropeTables(c, P + T, d, impl_->dtype);
+        if (P > 0) t = {t.cos.narrow(0, P, T), t.sin.narrow(0, P, T)};
+        rope.push_back(t);
+        // Continuations attend to every prefix key, so the mask is never the plain causal square.
+        mask.push_back(P > 0 ? detail::offsetCausalMask(P, T, c.slidingWindow, d)
+                             : detail::attentionMask(lengths, T, c.slidingWindow, d));
     }
-    auto residRange = [&](std::size_t b) { return resolveRange(probe.residPositions, b, B, lengths[b]); };
+    auto residRange = [&](std::size_t b) {
+        return afterPrefix(resolveRange(probe.residPositions, b, B, full[b]), "residual captures");
+    };
     auto captureResid = [&](const std::string& name) {
         std::vector<Capture> v;
         for (std::int64_t b = 0; b < B; ++b) {
             Range r = residRange(b);
-            v.push_back({keepResidual(x[b].narrow(0, r.begin, r.size())), r, {}});
+            v.push_back({keepResidual(x[b].narrow(0, r.begin - P, r.size())), r, {}});
         }
         caps[name] = std::move(v);
     };
@@ -217,16 +271,26 @@ Captures LlamaModel::forward(const at::Tensor& inputIds, const std::vector<std::
         at::Tensor v = qkv.narrow(-1, (H + KV) * hd, KV * hd).reshape({B, T, KV, hd}).transpose(1, 2);
         q = detail::applyRope(q, rope[slot]);
         k = detail::applyRope(k, rope[slot]);
+        if (record) {
+            record->k.push_back(k.clone());
+            record->v.push_back(v.clone());
+        }
+        if (prefix) {  // keys and values of the whole sequence: the cached prefix's, then ours
+            const at::Tensor& pk = prefix->k[static_cast<std::size_t>(l)];
+            const at::Tensor& pv = prefix->v[static_cast<std::size_t>(l)];
+            k = at::cat({pk.expand({B, KV, P, hd}), k}, 2);
+            v = at::cat({pv.expand({B, KV, P, hd}), v}, 2);
+        }
 
         auto heads = plan.headsByLayer.find(l);
         if (heads != plan.headsByLayer.end()) {
             const auto& hs = heads->second;
             std::vector<std::vector<Capture>> perHead(hs.size());
             for (std::int64_t b = 0; b < B; ++b) {
-                Range rows = resolveRange(probe.attnRows, b, B, lengths[b]);
-                Range cols = resolveRange(probe.attnCols, b, B, lengths[b]);
+                Range rows = afterPrefix(resolveRange(probe.attnRows, b, B, full[b]), "attention rows");
+                Range cols = resolveRange(probe.attnCols, b, B, full[b]);
                 at::Tensor p = detail::headProbabilities(q[b], k[b], hs, c.groupSize(), rows.begin, rows.end,
-                                                         cols.begin, cols.end, c.slidingWindow);
+                                                         cols.begin, cols.end, c.slidingWindow, P);
                 for (std::size_t i = 0; i < hs.size(); ++i) {
                     at::Tensor kept = reduceAttention ? reduceAttention(attnProbsName(l, hs[i]), b, p[i]) : p[i];
                     perHead[i].push_back({kept, rows, cols});
@@ -250,16 +314,28 @@ Captures LlamaModel::forward(const at::Tensor& inputIds, const std::vector<std::
     if (plan.needsFinal) {
         if (x.device() != place.last()) x = x.to(place.last());
         if (hook) hook("final_norm", detail::rmsNorm(x, w.finalNorm, c.rmsNormEps));
+        if (record) {
+            record->length = T;
+            record->finalNorm = detail::rmsNorm(x[0], w.finalNorm, c.rmsNormEps);
+        }
+        // Final normed states of positions [r.begin, r.end): the prefix's cached ones, then ours.
+        auto normed = [&](std::int64_t b, const Range& r) {
+            std::vector<at::Tensor> parts;
+            if (r.begin < P) parts.push_back(prefix->finalNorm.narrow(0, r.begin, std::min(r.end, P) - r.begin));
+            const std::int64_t own = std::max(r.begin, P);
+            if (r.end > own) parts.push_back(detail::rmsNorm(x[b].narrow(0, own - P, r.end - own), w.finalNorm, c.rmsNormEps));
+            if (parts.empty()) return detail::rmsNorm(x[b].narrow(0, 0, 0), w.finalNorm, c.rmsNormEps);
+            return parts.size() == 1 ? parts[0] : at::cat(parts, 0);
+        };
         std::vector<Capture> fn, lg;
         for (std::int64_t b = 0; b < B; ++b) {
             if (probe.finalNorm) {
-                Range r = resolveRange(probe.finalNormPositions, b, B, lengths[b]);
-                fn.push_back({keep(detail::rmsNorm(x[b].narrow(0, r.begin, r.size()), w.finalNorm, c.rmsNormEps)), r, {}});
+                Range r = resolveRange(probe.finalNormPositions, b, B, full[b]);
+                fn.push_back({keep(normed(b, r)), r, {}});
             }
             if (probe.logits) {
-                Range r = resolveRange(probe.logitPositions, b, B, lengths[b]);
-                at::Tensor n = detail::rmsNorm(x[b].narrow(0, r.begin, r.size()), w.finalNorm, c.rmsNormEps);
-                lg.push_back({keep(w.lmHead.apply(n)), r, {}});
+                Range r = resolveRange(probe.logitPositions, b, B, full[b]);
+                lg.push_back({keep(w.lmHead.apply(normed(b, r))), r, {}});
             }
         }
         if (probe.finalNorm) caps["final_norm"] = std::move(fn);

@@ -83,9 +83,15 @@ at::Tensor attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor&
 // Probabilities of the chosen query heads of ONE sequence, recomputed in float32 for query rows
 // [rows.begin, rows.end) and returned for key columns [colBegin, colEnd): [heads, rows, cols].
 // Rows are normalised over all keys the query may see (causal + window), not just the kept columns.
-// q: [H, T, hd], k: [KV, T, hd] (that sequence, after rotary).
+// q: [H, Tq, hd] whose row i is position qStart + i; k: [KV, K, hd] from position 0 (after rotary).
+// Positions (rows, columns) are absolute.
 at::Tensor headProbabilities(const at::Tensor& q, const at::Tensor& k, const std::vector<std::int64_t>& heads,
                              std::int64_t groupSize, std::int64_t rowBegin, std::int64_t rowEnd,
-                             std::int64_t colBegin, std::int64_t colEnd, std::int64_t slidingWindow);
+                             std::int64_t colBegin, std::int64_t colEnd, std::int64_t slidingWindow,
+                             std::int64_t qStart = 0);
+
+// Mask for T query rows at positions [start, start + T) over keys [0, start + T): causal and inside the
+// sliding window, [1, 1, T, start + T] bool (true = attend). For continuations of a cached prefix.
+at::Tensor offsetCausalMask(std::int64_t start, std::int64_t T, std::int64_t slidingWindow, at::Device device);
 
 } // namespace hs::model::detail

@@ -69,6 +69,19 @@ public:
     Captures forward(const std::vector<std::vector<std::int64_t>>& sequences, const Probe& probe,
                      const Hook& hook = {}, const Reducer& reduceAttention = {}) const;
 
+    // A prefix shared by several sequences (one prompt, several answers), run once: every layer's keys and
+    // values after rotary, and the final normed states of its positions. Held on the layers' devices.
+    class PrefixState;
+    std::shared_ptr<const PrefixState> encodePrefix(const std::vector<std::int64_t>& ids) const;
+    static std::int64_t prefixLength(const PrefixState& p);
+
+    // Continuations of a prefix: sequence b is prefix ++ inputIds[b][0, lengths[b]). The probe's ranges and
+    // the captures' ranges are positions of that whole sequence, so every capture equals what forward()
+    // gives for the whole sequence; attention rows and residuals must lie after the prefix (final_norm and
+    // logits may reach into it: those come from the prefix's states).
+    Captures forwardAfter(const PrefixState& prefix, const at::Tensor& inputIds, const std::vector<std::int64_t>& lengths,
+                          const Probe& probe, const Reducer& reduceAttention = {}) const;
+
     // Logit lens helpers. applyFinalNorm: [..., D] → final RMSNorm in the model dtype on the model device.
     // lmHeadSlice: normed [..., D] → float32 logits of vocabulary ids [vBegin, vEnd), so a caller can
     // stream over the vocabulary without a [T, V] tensor.
@@ -79,6 +92,8 @@ public:
 
 private:
     explicit LlamaModel(std::unique_ptr<Impl> impl);
+    Captures run(const at::Tensor& inputIds, const std::vector<std::int64_t>& lengths, const Probe& probe,
+                 const Hook& hook, const Reducer& reduceAttention, const PrefixState* prefix, PrefixState* record) const;
     std::unique_ptr<Impl> impl_;
 };
 
