@@ -34,7 +34,7 @@ double columnScale(const std::vector<detect::SampleResult>& rs, std::size_t c, b
 {
     double m = 0;
     for (const auto& r : rs)
-        for (const auto& u : r.units) m = std::max(m, std::fabs(ecs ? u.ecs[c] : u.pks[c]));
+        for (const auto& u : r.units) m = std::max(m, static_cast<double>(std::fabs(ecs ? u.ecs[c] : u.pks[c])));
     return m;
 }
 
