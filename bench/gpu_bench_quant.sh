@@ -34,7 +34,7 @@ done
 for f in none int8 nf4 fp8; do
   dt=f32; [ $f = fp8 ] && dt=bf16
   rm -f $R/demo_$f.hs*
-  $CLI detect --model $D/model --dataset $D/data --session $R/demo_$f.hs --mode clean --copy-heads $D/model/copy_heads.json \
+  $CLI detect --model $D/model --dataset $D/data --session $R/demo_$f.hs --mode clean --copy-heads $D/copy_heads.json \
     --device cuda --dtype $dt --quant $f --json --quiet > $R/hs_demo_$f.json || echo '{"failed": true}' > $R/hs_demo_$f.json
   $CLI regress --session $R/demo_$f.hs --method ensemble --cv 5 --seeds 0,1,2 --json > $R/auc_demo_$f.json 2>/dev/null || true
 done

@@ -23,7 +23,7 @@ std::string detectInto(const std::string& session, const std::string& device, co
     const std::string demo = test::sourceDir() + "/resources/demo";
     std::remove(session.c_str());
     const std::string cmd = test::buildDir() + "/app/halluscope-cli detect --model " + demo + "/model --dataset " + demo +
-                            "/data --copy-heads " + demo + "/model/copy_heads.json --session " + session +
+                            "/data --copy-heads " + demo + "/copy_heads.json --session " + session +
                             " --device " + device + " --dtype f32 --level " + level + " --mode " + mode +
                             " --limit 60 --quiet > /dev/null";
     REQUIRE(std::system(cmd.c_str()) == 0);
