@@ -25,16 +25,23 @@ at::ScalarType sourceType(DType t)
     }
 }
 
-// One copy out of the map (so nothing keeps the file mapped), then to the target device, still in the
-// checkpoint's dtype (quantisation reads the original values; dense weights convert there).
+// The tensor on the target device, still in the checkpoint's dtype (quantisation reads the original values;
+// dense weights convert there, on the device). Nothing may keep the file mapped afterwards: on the CPU one
+// copy out of the map; to a GPU the mapped pages are copied straight to the device (synchronously), which
+// saves a host copy of the whole checkpoint.
 at::Tensor readSource(const WeightFiles& files, const std::string& name, at::Device device)
 {
     const WeightFiles::Entry* e = files.find(name);
     if (!e) throw InputError(files.dir() + ": missing tensor " + name);
     const TensorInfo& info = *e->info;
-    at::Tensor t = at::empty(info.shape, at::TensorOptions().dtype(sourceType(info.dtype)).device(at::kCPU));
+    const auto opts = at::TensorOptions().dtype(sourceType(info.dtype)).device(at::kCPU);
+    if (!device.is_cpu() && info.byteSize() > 0) {
+        void* mapped = const_cast<void*>(static_cast<const void*>(e->file->bytes(info)));
+        return at::from_blob(mapped, info.shape, opts).to(device, /*non_blocking=*/false, /*copy=*/true);
+    }
+    at::Tensor t = at::empty(info.shape, opts);
     if (info.byteSize() > 0) std::memcpy(t.data_ptr(), e->file->bytes(info), info.byteSize());
-    return t.to(device);
+    return t;
 }
 
 } // namespace
