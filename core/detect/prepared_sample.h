@@ -4,6 +4,7 @@
 // Torch-free.
 #include "core/data/sample.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,6 +28,13 @@ struct PreparedSample {
     std::vector<int> rowLabel;              // per token-level row t in [prefixLen-1, T-2]: its label
     std::vector<int> chunkLabel;            // per response chunk
     int firstRow() const { return prefixLen - 1; }
+    // The first position any capture needs: the first token-level row, or an earlier response chunk start.
+    int firstCapturedRow() const
+    {
+        int base = prefixLen - 1;
+        for (const auto& c : responseChunks) base = std::min(base, c.first);
+        return std::max(0, base);
+    }
     int numRows() const { return static_cast<int>(ids.size()) - prefixLen; }
 };
 
