@@ -116,8 +116,8 @@ at::Tensor fp8Gemm(const at::Tensor& xBits, const at::Tensor& xScale, const at::
 #if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 5)
     // Row-wise scaling (a scale per token of x, per output channel of W) needs bf16 output; the second
     // operand must be column-major, which W [N, K] row-major transposed is.
-    at::Tensor a = xBits.view(at::kFloat8_e4m3fn);
-    at::Tensor b = wBits.view(at::kFloat8_e4m3fn).t();
+    at::Tensor a = xBits.view(at::ScalarType::Float8_e4m3fn);
+    at::Tensor b = wBits.view(at::ScalarType::Float8_e4m3fn).t();
     at::Tensor y = at::_scaled_mm(a, b, xScale.view({-1, 1}), wScale.contiguous().view({1, -1}), /*bias=*/{},
                                   /*scale_result=*/{}, at::kBFloat16, /*use_fast_accum=*/false);
     return out == at::kBFloat16 ? y : y.to(out);
