@@ -18,7 +18,6 @@ need_tools() {
   [ "$(id -u)" -eq 0 ] || fail "install ${missing[*]} (apt-get install ${missing[*]}; tools/hs.sh does)"
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
-need_tools
 
 scratch=$(mktemp -d /tmp/hs-package-XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
@@ -46,7 +45,8 @@ rc=0; "$bin/halluscope-cli" demo --limit x >/dev/null 2>&1 || rc=$?
 # Desktop integration and man pages.
 man1="$root/usr/share/man/man1"
 zcat "$man1/halluscope-cli.1.gz" | grep -q '^\.SS merge$' || fail "halluscope-cli(1) lacks the merge command"
-if [ -x "$bin/halluscope" ]; then
+if [ -x "$bin/halluscope" ]; then   # the GUI package (the CUDA one is CLI-only)
+  need_tools
   [ "$(QT_QPA_PLATFORM=offscreen "$bin/halluscope" --version 2>/dev/null)" = "HalluScope $version" ] || fail "halluscope --version"
   zcat "$man1/halluscope.1.gz" | grep -q -- '--screenshot' || fail "halluscope(1) lacks its options"
   desktop-file-validate "$root"/usr/share/applications/*.desktop || fail "desktop-file-validate"
