@@ -25,9 +25,6 @@ std::vector<std::string> demoResourceCandidates()
     const std::string exe = executableDir();
     c.push_back(exe + "/../share/halluscope");
     c.push_back(exe + "/../../resources");
-#ifdef HS_SOURCE_RESOURCES_DIR
-    c.push_back(HS_SOURCE_RESOURCES_DIR); // tests and builds outside the source tree
-#endif
     return c;
 }
 

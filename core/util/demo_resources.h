@@ -15,7 +15,8 @@ struct DemoResources {
 
 // The folders tried, in order: $HS_RESOURCES; next to the running executable, an installed
 // prefix's share/halluscope (bin/ -> ../share/halluscope) and a source tree's resources/ beside its
-// build tree (build/app/ -> ../../resources); last, the source tree this binary was built from.
+// build tree (build/app/ -> ../../resources). No path is compiled in: a copied or installed binary
+// never reads the source tree it was built from.
 std::vector<std::string> demoResourceCandidates();
 
 // The first candidate holding a complete demo; throws hs::InputError listing where it looked.
