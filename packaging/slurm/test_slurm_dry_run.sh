@@ -3,7 +3,8 @@
 # `bash -n` and their directives, submits them to a stand-in `sbatch` that records the calls (the
 # merge must depend on the array), then runs the rendered scripts here as Slurm would (each array
 # task, then the merge) on the bundled demo and compares the merged session with a single-process
-# run, unit by unit. Usage: test_slurm_dry_run.sh CLI DEMO_DIR
+# run, unit by unit; the GUI, where built, must open the merged session.
+# Usage: test_slurm_dry_run.sh CLI DEMO_DIR
 set -euo pipefail
 cli=$(readlink -f "${1:?usage: test_slurm_dry_run.sh CLI DEMO_DIR}")
 demo=$(readlink -f "${2:?usage: test_slurm_dry_run.sh CLI DEMO_DIR}")
@@ -52,4 +53,10 @@ grep -q '"pooled_auc"' "$out/regress.json" || fail "regress.json holds no held-o
 "$cli" export --session "$scratch/single.hs" --level unit --format csv --out "$scratch/single.csv" >/dev/null
 "$cli" export --session "$out/merged.hs" --level unit --format csv --out "$scratch/merged.csv" >/dev/null
 cmp -s "$scratch/single.csv" "$scratch/merged.csv" || fail "the merged session differs from a single-process run"
+gui="$(dirname "$cli")/halluscope"
+if [ -x "$gui" ]; then   # the GUI opens the merged session like any other
+  QT_QPA_PLATFORM=offscreen HOME="$scratch" XDG_CONFIG_HOME="$scratch/config" \
+    timeout 120 "$gui" "$out/merged.hs" --screenshot "$scratch/merged.png" >/dev/null 2>&1 || fail "the GUI on the merged session"
+  [ -s "$scratch/merged.png" ] || fail "the GUI rendered nothing for the merged session"
+fi
 echo "slurm dry run passed: $(($(wc -l <"$scratch/merged.csv") - 1)) units, 4 shards merged equal one process"
