@@ -45,6 +45,11 @@ struct Fixture {
         ok = true;
     }
 
+    ~Fixture()
+    {
+        if (!dir.empty()) std::system(("rm -rf '" + dir + "'").c_str());
+    }
+
     std::string writeDataset(const std::string& name, const std::vector<std::string>& lines) const
     {
         const std::string d = dir + "/" + name;
