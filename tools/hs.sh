@@ -9,7 +9,7 @@ mode=${1:-run}; shift || true
 
 DEB_PACKAGES=(build-essential cmake ninja-build pkg-config libtorch-dev libopenblas0-pthread
   nlohmann-json3-dev doctest-dev libsqlite3-dev qt6-base-dev qt6-svg-dev libqcustomplot-dev
-  libgl-dev xvfb xauth)
+  libgl-dev xvfb xauth desktop-file-utils appstream)
 
 install_deps() {
   local missing=()

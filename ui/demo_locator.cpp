@@ -1,32 +1,19 @@
 #include "ui/demo_locator.h"
 
-#include <QCoreApplication>
-#include <QDir>
-#include <QFileInfo>
+#include "core/util/demo_resources.h"
+#include "core/util/error.h"
 
 namespace hs::ui {
 
 DemoPaths findDemo()
 {
-    QStringList candidates;
-    const QString appDir = QCoreApplication::applicationDirPath();
-    candidates << QDir(appDir).filePath("../share/halluscope/demo") << QDir(appDir).filePath("../resources/demo");
-#ifdef HS_DEFAULT_DEMO_DIR
-    candidates << QStringLiteral(HS_DEFAULT_DEMO_DIR);
-#endif
-    for (const QString& c : candidates) {
-        const QDir dir(c);
-        if (dir.exists("model/model.safetensors") && dir.exists("data/response.jsonl")) {
-            DemoPaths p;
-            p.root = dir.absolutePath();
-            p.dataset = dir.absoluteFilePath("data");
-            p.model = dir.absoluteFilePath("model");
-            if (dir.exists("copy_heads.json"))
-                p.copyHeads = dir.absoluteFilePath("copy_heads.json");
-            return p;
-        }
+    try {
+        const DemoResources d = findDemoResources(); // the same lookup as `halluscope-cli demo`
+        return {QString::fromStdString(d.root + "/demo"), QString::fromStdString(d.dataset),
+                QString::fromStdString(d.model), QString::fromStdString(d.copyHeads)};
+    } catch (const InputError&) {
+        return {};
     }
-    return {};
 }
 
 } // namespace hs::ui

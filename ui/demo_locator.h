@@ -1,6 +1,6 @@
 #pragma once
-// Where the built-in demo (tiny model + dataset + copy heads, see docs/demo.md) lives: next to an
-// installed binary (../share/halluscope/demo), or in the source tree the build came from.
+// The built-in demo (tiny model + dataset + copy heads, see docs/demo.md) as Qt paths; the lookup
+// itself is core's findDemoResources (core/util/demo_resources.h), shared with the CLI.
 #include <QString>
 
 namespace hs::ui {

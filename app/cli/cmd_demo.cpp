@@ -6,6 +6,7 @@
 #include "core/analysis/method.h"
 #include "core/detect/detector.h"
 #include "core/session/session_store.h"
+#include "core/util/demo_resources.h"
 #include "core/util/error.h"
 #include "core/util/file_util.h"
 
@@ -25,34 +26,6 @@ namespace hs::cli {
 std::vector<std::uint64_t> seedsFromArgs(const Args& a); // cmd_regress.cpp
 
 namespace {
-
-std::string executableDir()
-{
-    char buf[4096];
-    const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
-    if (n <= 0) return ".";
-    std::string exe(buf, static_cast<std::size_t>(n));
-    const auto slash = exe.rfind('/');
-    return slash == std::string::npos ? "." : exe.substr(0, slash);
-}
-
-// The resources folder holding demo/: $HS_RESOURCES, the source tree next to a build tree
-// (build/app/halluscope-cli -> ../../resources) or an installed layout (bin/ -> ../share/halluscope).
-std::string findResources()
-{
-    std::vector<std::string> tried;
-    if (const char* env = std::getenv("HS_RESOURCES"); env && *env) tried.push_back(env);
-    const std::string exe = executableDir();
-    tried.push_back(exe + "/../../resources");
-    tried.push_back(exe + "/../share/halluscope/resources");
-    tried.push_back(exe + "/../share/halluscope");
-    for (const auto& r : tried)
-        if (isDirectory(r + "/demo/model") && isDirectory(r + "/demo/data")) return r;
-    std::string list;
-    for (const auto& r : tried) list += "\n  " + r;
-    throw InputError("cannot find the demo resources (a folder with demo/model and demo/data); looked in:" + list +
-                     "\nSet HS_RESOURCES to the repository's resources/ folder.");
-}
 
 std::string defaultSessionPath()
 {
@@ -90,11 +63,12 @@ double secondsSince(std::chrono::steady_clock::time_point t0)
 int runDemo(const Args& a)
 {
     const auto t0 = std::chrono::steady_clock::now();
-    const std::string res = findResources();
+    const DemoResources demo = findDemoResources();
+    const std::string& res = demo.root;
     detect::RunSettings s;
-    s.modelDir = res + "/demo/model";
-    s.datasetPath = res + "/demo/data";
-    s.copyHeadsFile = fileExists(res + "/demo/copy_heads.json") ? res + "/demo/copy_heads.json" : "";
+    s.modelDir = demo.model;
+    s.datasetPath = demo.dataset;
+    s.copyHeadsFile = demo.copyHeads;
     s.sessionPath = a.get("session", defaultSessionPath());
     s.level = "token";
     s.mode = "clean"; // the published formulas do not separate the demo (docs/demo.md)
@@ -167,7 +141,8 @@ const CommandRegistrar reg({
     "  --fresh          discard the session first\n"
     "  --seeds LIST     CV fold shuffles (default 0,1,2); --cv K folds (default 5)\n"
     "  --limit N        first N samples only (a quick look; the figures need all 450)\n"
-    "  Resources: $HS_RESOURCES, else ../../resources or ../share/halluscope/resources next to the binary.",
+    "  Resources: $HS_RESOURCES, else ../share/halluscope (installed) or ../../resources (build tree)\n"
+    "  next to the binary.",
     {"fresh"},
     &runDemo,
 });

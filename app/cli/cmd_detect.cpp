@@ -71,6 +71,7 @@ int runDetect(const Args& a)
     s.device = a.get("device");
     s.dtype = a.get("dtype");
     s.limit = a.getInt("limit", -1);
+    if (a.has("shard")) s.shard = detect::parseShard(a.get("shard"));
     s.timeBreakdown = a.flag("timing");
     if (a.has("layers")) s.layers = parseIntList(a.get("layers"), "layers");
 
@@ -80,6 +81,7 @@ int runDetect(const Args& a)
     if (a.flag("json")) {
         nlohmann::json j;
         j["session"] = s.sessionPath;
+        j["shard"] = s.shard.text();
         j["total"] = sum.total;
         j["processed"] = sum.processed;
         j["resumed_skipped"] = sum.resumedSkipped;
@@ -113,6 +115,8 @@ const CommandRegistrar reg({
     "  --profile NAME             hardware profile (cpu, t4, 2xt4, rtx4090, a100-40, a100-80, h100, h200) [cpu]\n"
     "  --device DEV --dtype T     override the profile (cpu|cuda|cuda:N; f32|bf16|f16)\n"
     "  --limit N                  first N samples only\n"
+    "  --shard I/N                score only shard I of N (whole batches chosen by a hash of their first\n"
+    "                             sample id); join the N sessions with `halluscope-cli merge`\n"
     "  --quiet                    no progress line\n"
     "  --timing                   synchronise after each forward so time_breakdown_s separates forward\n"
     "                             from extraction (otherwise one host synchronisation per batch)\n"

@@ -6,6 +6,7 @@
 #include "core/detect/prepared_sample.h"
 #include "core/detect/redeep_extractor.h"
 #include "core/detect/run_identity.h"
+#include "core/session/sample_order.h"
 #include "core/session/session_store.h"
 #include "core/tokenizer/chat_template.h"
 #include "core/tokenizer/tokenizer.h"
@@ -33,8 +34,9 @@ double secondsSince(Clock::time_point t0)
 std::vector<std::vector<const PreparedSample*>> makeBatches(std::vector<const PreparedSample*> todo,
                                                             int tokenBudget, int maxBatch)
 {
-    std::stable_sort(todo.begin(), todo.end(),
-                     [](auto* a, auto* b) { return a->ids.size() < b->ids.size(); });
+    std::sort(todo.begin(), todo.end(), [](auto* a, auto* b) {
+        return session::scoredBefore(a->ids.size(), a->sample->id, b->ids.size(), b->sample->id);
+    });
     std::vector<std::vector<const PreparedSample*>> batches;
     std::vector<const PreparedSample*> cur;
     for (auto* p : todo) {
@@ -119,16 +121,25 @@ RunSummary Detector::run(Observer& obs)
                 ++summary.invalidSkipped;
             }
         }
+        std::vector<const PreparedSample*> all;
+        for (const auto& p : prepared) all.push_back(&p);
+        // Batches are formed over the whole dataset, so a shard computes exactly the batches one
+        // process would (bit-identical features); it then keeps its own (core/detect/shard.h).
+        std::vector<std::vector<const PreparedSample*>> batches = makeBatches(all, plan.tokenBudget, plan.maxBatch);
         summary.total = static_cast<int>(samples.size());
+        if (!s.shard.whole()) {
+            batches.erase(std::remove_if(batches.begin(), batches.end(),
+                                         [&](const auto& b) { return !s.shard.ownsBatch(b.front()->sample->id); }),
+                          batches.end());
+            summary.total = 0;
+            for (const auto& b : batches) summary.total += static_cast<int>(b.size());
+        }
+        int todoCount = 0;
+        for (const auto& b : batches)
+            for (auto* p : b)
+                if (!finished.count(p->sample->id)) ++todoCount;
         summary.loadSeconds = secondsSince(tLoad);
         obs.onRunStarted(summary.total, summary.resumedSkipped);
-
-        std::vector<const PreparedSample*> all;
-        int todoCount = 0;
-        for (const auto& p : prepared) {
-            all.push_back(&p);
-            if (!finished.count(p.sample->id)) ++todoCount;
-        }
         ExtractorSettings es;
         es.chunkLevel = chunk;
         es.reference = reference;
@@ -141,7 +152,7 @@ RunSummary Detector::run(Observer& obs)
 
         const auto tRun = Clock::now();
         int done = 0;
-        for (const auto& batch : makeBatches(all, plan.tokenBudget, plan.maxBatch)) {
+        for (const auto& batch : batches) {
             if (cancelled_) { summary.cancelled = true; break; }
             if (std::all_of(batch.begin(), batch.end(), [&](auto* p) { return finished.count(p->sample->id) != 0; }))
                 continue;

@@ -2,6 +2,7 @@
 // The detection pipeline: runs a model over a dataset on the caller's (worker) thread and reports
 // through a plain C++ Observer. No torch and no Qt in this header (the GUI includes it).
 #include "core/detect/sample_result.h"
+#include "core/detect/shard.h"
 
 #include <atomic>
 #include <memory>
@@ -25,6 +26,7 @@ struct RunSettings {
     std::string device;                         // "cpu", "cuda", "cuda:1"; empty = from profile
     std::string dtype;                          // "f32", "bf16", "f16"; empty = from profile
     int limit = -1;                             // first N samples only
+    ShardSpec shard;                            // score only this shard's batches (--shard i/N)
     bool timeBreakdown = false;                 // synchronise after each forward to time it apart
 };
 

@@ -48,6 +48,7 @@ std::string runSettingsJson(const RunSettings& s, const std::vector<std::pair<in
     for (auto [l, hd] : heads) h.push_back({l, hd});
     j["copy_heads"] = h;
     j["layers"] = layers;
+    if (!s.shard.whole()) j["shard"] = s.shard.text(); // not in runHash: the shards of a run share it
     return j.dump();
 }
 

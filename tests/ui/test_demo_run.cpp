@@ -64,6 +64,8 @@ void TestDemoRun::initTestCase()
 {
     uitest::isolateSettings("test_demo_run");
     const QString demo = QDir(qEnvironmentVariable("HS_SOURCE_DIR", ".")).filePath("resources/demo");
+    // A test binary sits in build/tests/ui, beside no resources: point the demo lookup at the source tree's.
+    qputenv("HS_RESOURCES", QDir(qEnvironmentVariable("HS_SOURCE_DIR", ".")).filePath("resources").toUtf8());
     if (!QFileInfo::exists(demo + "/model/model.safetensors") || !QFileInfo::exists(demo + "/data/response.jsonl"))
         QSKIP("the demo model or dataset is absent (resources/demo)");
     QFile responses(demo + "/data/response.jsonl");
