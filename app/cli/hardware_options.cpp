@@ -18,6 +18,8 @@ void readHardwareOptions(const Args& a, detect::RunSettings& s)
     s.placement = a.get("placement");
     if (!s.placement.empty() && s.placement != "replica" && s.placement != "split" && s.placement != "single")
         throw InputError("--placement must be replica or split, not '" + s.placement + "'");
+    s.tokenBudget = a.getInt("token-budget", 0);
+    if (a.has("token-budget") && s.tokenBudget < 1) throw InputError("--token-budget expects a positive number of tokens");
     s.dtype = a.get("dtype");
     s.quant = a.get("quant");
     s.quantLmHead = a.flag("quant-lm-head");

@@ -14,6 +14,7 @@ inline constexpr const char kHardwareOptionsHelp[] =
     "                             is the same option); several devices run one replica each unless --placement split\n"
     "  --placement replica|split  with several devices: a model per device, or the layers split across them\n"
     "  --dtype f32|bf16|f16       compute dtype [the profile's]\n"
+    "  --token-budget N           padded tokens per batch, not lowered to fit the cap [planned under the cap]\n"
     "  --quant none|int8|nf4|fp8  weight format [the profile's: nf4 on t4 and 2xt4, none elsewhere]\n"
     "  --quant-lm-head            quantise lm_head too (PKS reads it: off by default)\n"
     "  --double-quant             nf4: quantise the block scales again (QLoRA's double quantisation)\n";

@@ -28,6 +28,7 @@ struct RunSettings {
     std::string device;                         // "cpu", "cuda:1", or a list "cuda:0,cuda:1"; empty = from profile
     std::string placement;                      // with several devices: "replica" (default) or "split"
     std::string dtype;                          // "f32", "bf16", "f16"; empty = from profile
+    int tokenBudget = 0;                        // padded tokens per batch; 0 = planned under the cap
     std::string quant;                          // weight format "none", "int8", "nf4", "fp8"; empty = from profile
     bool quantLmHead = false;                   // quantise lm_head too (changes PKS: off by default)
     bool doubleQuant = false;                   // nf4: quantise the block scales again

@@ -37,6 +37,7 @@ ExecutionPlan planExecution(const RunSettings& s, const model::ModelConfig& conf
     r.capturedHeads = capturedHeads;
     r.knowledgeLayers = knowledgeLayers;
     r.gpusPresent = static_cast<int>(gpus.size());
+    r.tokenBudget = s.tokenBudget;
     plan.hw = hw::planRun(r);
     return plan;
 }

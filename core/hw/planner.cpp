@@ -259,8 +259,8 @@ RunPlan planRun(const PlanRequest& r)
             if (d.capBytes > 0 && predictPeak(r, d, tokens, plan.longestSequence) > usable(d)) return false;
         return true;
     };
-    plan.tokenBudget = prof.tokenBudget;
-    if (!fitsAt(plan.tokenBudget)) {
+    plan.tokenBudget = r.tokenBudget > 0 ? r.tokenBudget : prof.tokenBudget;
+    if (r.tokenBudget <= 0 && !fitsAt(plan.tokenBudget)) {
         std::int64_t lo = 0, hi = plan.tokenBudget;  // fitsAt(lo) or lo == 0; !fitsAt(hi)
         while (hi - lo > 1) {
             const std::int64_t mid = lo + (hi - lo) / 2;

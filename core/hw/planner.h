@@ -34,6 +34,8 @@ struct PlanRequest {
     int capturedHeads = -1;              // copy heads captured; -1 = all heads
     int knowledgeLayers = -1;            // layers whose residuals are captured; -1 = all
     int gpusPresent = 0;                 // CUDA GPUs on this machine: cuda:N must have N < this
+    // > 0: this batch budget, not lowered to fit the cap (the out-of-memory back-off then guards the run)
+    std::int64_t tokenBudget = 0;
 };
 
 struct DevicePlan {

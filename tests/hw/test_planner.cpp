@@ -98,6 +98,13 @@ TEST_CASE("the budget is lowered until the prediction stays under the cap")
     CHECK(d.peakBytes <= usable);
     CHECK(predictPeak(r, d, p.tokenBudget + 1, p.longestSequence) > usable);  // the largest that fits
 
+    // an explicit budget is kept even over the cap (the out-of-memory back-off guards that run)
+    r.tokenBudget = 16384;
+    const RunPlan forced = planRun(r);
+    CHECK(forced.tokenBudget == 16384);
+    CHECK_FALSE(forced.budgetCappedByMemory);
+    CHECK(forced.devices[0].peakBytes > usable);
+
     // an H200 keeps the profile's budget
     const RunPlan h = planRun(request(llama2_7b(), "h200", 1));
     CHECK_FALSE(h.budgetCappedByMemory);
