@@ -89,6 +89,10 @@ RunPanel::RunPanel(DetectionController* controller, QWidget* parent) : QWidget(p
 
     connect(controller_, &DetectionController::stateChanged, this, &RunPanel::onStateChanged);
     connect(controller_, &DetectionController::progress, this, &RunPanel::onProgress);
+    // The run's own plan (on the samples' real lengths) replaces the form's estimate while it runs.
+    connect(controller_, &DetectionController::planned, this, [this](const QString& profile, const QString& plan) {
+        plan_->setText(tr("Running with %1: %2").arg(profile, plan));
+    });
     connect(controller_, &DetectionController::runStarted, this, [this](int total, int done) {
         progressBar_->setFormat(tr("%v / %m samples"));
         progressBar_->setRange(0, qMax(total, 1));
@@ -151,6 +155,7 @@ QWidget* RunPanel::createPathsBox()
     connect(model_, &QLineEdit::textChanged, this, &RunPanel::updatePlan);
 
     profile_ = new QComboBox(this);
+    profile_->setObjectName("profile");
     for (const ProfileChoice& p : hardwareProfiles())
         profile_->addItem(p.description, p.name);
     profile_->addItem(tr("Custom: GPUs and memory below"), "custom");
@@ -158,9 +163,11 @@ QWidget* RunPanel::createPathsBox()
     connect(profile_, &QComboBox::currentIndexChanged, this, &RunPanel::updatePlan);
     form->addRow(tr("Hardware"), profile_);
     customGpus_ = new QSpinBox(this);
+    customGpus_->setObjectName("customGpus");
     customGpus_->setRange(1, 64);
     customGpus_->setSuffix(tr(" GPU(s)"));
     customMemory_ = new QDoubleSpinBox(this);
+    customMemory_->setObjectName("customMemory");
     customMemory_->setRange(1, 4096);
     customMemory_->setValue(24);
     customMemory_->setDecimals(0);
@@ -175,6 +182,7 @@ QWidget* RunPanel::createPathsBox()
     customRow->addStretch(1);
     form->addRow(tr("Custom"), customRow);
     quant_ = new QComboBox(this);
+    quant_->setObjectName("weightFormat");
     quant_->addItem(tr("The profile's"), QString());
     for (const QString& f : weightFormats())
         quant_->addItem(f == "none" ? tr("none (dense)") : f, f);
@@ -186,6 +194,7 @@ QWidget* RunPanel::createPathsBox()
     gpus_->setForegroundRole(QPalette::PlaceholderText);
     form->addRow(QString(), gpus_);
     plan_ = new QLabel(this);
+    plan_->setObjectName("plan");
     plan_->setWordWrap(true);
     plan_->setToolTip(tr("The planner's placement, batch budget and predicted peak memory per device "
                          "(as `halluscope-cli info MODEL --profile NAME` prints it)"));
