@@ -65,7 +65,7 @@ QString planText(const QString& modelDir, const HardwareChoice& choice)
         s.quant = choice.quant.toStdString();
         const model::ModelConfig config = model::ModelConfig::load(modelDir.toStdString());
         return QString::fromStdString(hw::planSummary(detect::planForProfile(s, config, {}, 32).hw));  // 32: a copy-head selection
-    } catch (const std::exception& e) {
+    } catch (const std::exception& e) {  // does not fit, or a choice this model cannot take
         return tr("cannot run so: %1").arg(QString::fromStdString(e.what()));
     }
 }

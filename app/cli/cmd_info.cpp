@@ -63,7 +63,7 @@ PlanOutcome planFor(const hs::cli::Args& args, const ModelConfig& c)
     try {
         out.plan = hs::detect::planForProfile(s, c, detected, heads);
         out.bestFormat = hs::hw::chooseFormat(out.plan.request);
-    } catch (const hs::InputError& e) {
+    } catch (const hs::hw::DoesNotFit& e) {
         out.error = e.what();
     }
     return out;

@@ -250,7 +250,7 @@ RunPlan planRun(const PlanRequest& r)
     const auto usable = [](const DevicePlan& d) { return static_cast<std::uint64_t>(static_cast<double>(d.capBytes) * kCapHeadroom); };
     for (const DevicePlan& d : plan.devices)
         if (d.capBytes > 0 && d.weightBytes > usable(d))
-            throw InputError("the weights need " + gib(d.weightBytes) + " on " + d.device + " (" + plan.format + ", " +
+            throw DoesNotFit("the weights need " + gib(d.weightBytes) + " on " + d.device + " (" + plan.format + ", " +
                              plan.dtype + ") but the profile " + prof.name + " allows " + gib(usable(d)) + " of its " +
                              gib(d.capBytes) + " cap; choose a smaller weight format (--quant nf4), more GPUs with "
                              "--placement split, or a larger --gpu-memory");
@@ -285,7 +285,7 @@ std::string chooseFormat(PlanRequest r)
         r.quant.format = f;
         try {
             if (planRun(r).longestFits) return model::weightFormatName(f);
-        } catch (const InputError&) {
+        } catch (const DoesNotFit&) {
             // the weights alone exceed the cap in this format: try a smaller one
         }
     }

@@ -9,6 +9,7 @@
 #include "core/hw/profile.h"
 #include "core/model/model_config.h"
 #include "core/model/weight_format.h"
+#include "core/util/error.h"
 
 #include <cstdint>
 #include <string>
@@ -69,6 +70,14 @@ struct RunPlan {
     std::vector<std::string> loadDevices() const;
 };
 
+// The model's weights do not fit under the cap of a device (still bad input: exit code 2 in `detect`).
+class DoesNotFit : public InputError {
+public:
+    explicit DoesNotFit(const std::string& what) : InputError(what) {}
+};
+
+// InputError on a request that cannot be planned (unknown device, too few GPUs, bad placement);
+// DoesNotFit when the weights exceed a device's usable cap.
 RunPlan planRun(const PlanRequest& r);
 
 // Predicted peak allocated bytes on one device for a batch of `tokens` padded tokens (what the budget

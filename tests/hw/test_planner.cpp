@@ -117,7 +117,7 @@ TEST_CASE("a cap smaller than the weights, missing GPUs and unknown devices are 
     const auto c = llama2_7b();
     PlanRequest small = request(c, "h200", 1, WeightFormat::Dense);
     small.profile = resolveProfile({"custom", 1, 12}, {});
-    CHECK_THROWS_WITH_AS(planRun(small), doctest::Contains("the weights need"), hs::InputError);
+    CHECK_THROWS_WITH_AS(planRun(small), doctest::Contains("the weights need"), DoesNotFit);
     // f16 weights squeeze under a T4's cap, but not one longest sequence with them
     CHECK_FALSE(planRun(request(c, "t4", 1, WeightFormat::Dense)).longestFits);
     CHECK(planRun(request(c, "t4", 1, WeightFormat::NF4)).longestFits);
