@@ -5,15 +5,14 @@
 #include "core/detect/sample_result.h"
 #include "core/session/session_store.h"
 #include "core/util/file_util.h"
+#include "tests/run_command.h"
 #include "tests/test_support.h"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
-#include <sys/wait.h>
+#include <cmath>
 
 using namespace hs;
 
@@ -35,14 +34,10 @@ CliRun runDetect(const std::string& session, const std::string& args, const std:
     const std::string cmd = env + " '" + cli() + "' detect --model '" + model() + "' --dataset '" + dataset() +
                             "' --session '" + session + "' --limit " + std::to_string(limit) + " --json " + args +
                             " 2>'" + errFile + "'";
+    const test::CommandOutput o = test::runCommand(cmd);
     CliRun r;
-    if (FILE* p = ::popen(cmd.c_str(), "r")) {
-        char buf[4096];
-        std::size_t n;
-        while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-        const int st = ::pclose(p);
-        r.exitCode = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    }
+    r.exitCode = o.exitCode;
+    r.out = o.out;
     r.err = fileExists(errFile) ? readTextFile(errFile) : "";
     return r;
 }

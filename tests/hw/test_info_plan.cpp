@@ -1,34 +1,20 @@
 // `halluscope-cli info MODEL --profile NAME --json` prints the planner's plan (as if the profile's GPUs were
 // present), or why the model cannot run so; bad profile options exit with code 2.
 #include "core/util/file_util.h"
+#include "tests/run_command.h"
 #include "tests/test_support.h"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
-#include <cstdio>
-#include <sys/wait.h>
-
 namespace {
 
-struct Output {
-    int exitCode = -1;
-    std::string out;
-};
+using Output = hs::test::CommandOutput;
 
 Output info(const std::string& args)
 {
-    const std::string cmd = "'" + hs::test::buildDir() + "/app/halluscope-cli' info '" + hs::test::sourceDir() +
-                            "/tests/fixtures/models/tiny-gqa-llama3' --json " + args + " 2>/dev/null";
-    Output o;
-    if (FILE* p = ::popen(cmd.c_str(), "r")) {
-        char buf[4096];
-        std::size_t n;
-        while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) o.out.append(buf, n);
-        const int st = ::pclose(p);
-        o.exitCode = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    }
-    return o;
+    return hs::test::runCommand("'" + hs::test::buildDir() + "/app/halluscope-cli' info '" + hs::test::sourceDir() +
+                                "/tests/fixtures/models/tiny-gqa-llama3' --json " + args + " 2>/dev/null");
 }
 
 bool prerequisites()

@@ -4,6 +4,7 @@
 #include "core/model/layer_split.h"
 #include "core/model/llama_internal.h"
 #include "core/util/error.h"
+#include "tests/hw/hw_test_util.h"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -14,14 +15,7 @@ using hs::model::WeightFormat;
 
 namespace {
 
-constexpr std::uint64_t GiB = 1024ull * 1024 * 1024;
-
-hs::model::ModelConfig llama2_7b()
-{
-    return hs::model::ModelConfig::fromJsonText(
-        R"({"model_type":"llama","hidden_size":4096,"intermediate_size":11008,"num_attention_heads":32,
-            "num_hidden_layers":32,"vocab_size":32000,"max_position_embeddings":4096})", "7b");
-}
+using hs::hwtest::llama2_7b;
 
 hs::model::ModelConfig tiny()
 {

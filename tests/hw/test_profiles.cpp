@@ -2,6 +2,7 @@
 #include "core/hw/profile.h"
 #include "core/model/model_config.h"
 #include "core/util/error.h"
+#include "tests/hw/hw_test_util.h"
 #include "tests/test_support.h"
 
 #include <ATen/Context.h>
@@ -11,14 +12,7 @@ using namespace hs::hw;
 
 namespace {
 
-constexpr std::uint64_t GiB = 1024ull * 1024 * 1024;
-
-hs::model::ModelConfig llama2_7b()
-{
-    return hs::model::ModelConfig::fromJsonText(
-        R"({"model_type":"llama","hidden_size":4096,"intermediate_size":11008,"num_attention_heads":32,
-            "num_hidden_layers":32,"vocab_size":32000,"max_position_embeddings":4096})", "7b");
-}
+using hs::hwtest::GiB;
 
 GpuInfo gpu(const std::string& name, std::uint64_t gib, int index = 0) { return {index, name, gib * GiB, 0}; }
 
