@@ -98,6 +98,7 @@ int runDetect(const Args& a)
         j["samples_per_minute"] = sum.seconds > 0 ? 60.0 * sum.processed / sum.seconds : 0.0;
         j["peak_memory_mb"] = obs.last.deviceMemoryMB;
         j["peak_allocated_mb"] = obs.last.deviceAllocatedMB;
+        j["predicted_peak_mb"] = static_cast<double>(sum.predictedPeakBytes) / (1024.0 * 1024.0);
         j["time_breakdown_s"] = {{"load", sum.loadSeconds}, {"forward", sum.forwardSeconds},
                                  {"extract", sum.extractSeconds}, {"save", sum.saveSeconds}};
         std::cout << j.dump() << std::endl;

@@ -35,15 +35,23 @@ double secondsSince(Clock::time_point t0)
     return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-// What the forward captures of each sample, for the planner's memory prediction.
-std::vector<hw::SequenceShape> sequenceShapes(const std::vector<PreparedSample>& prepared)
+// What the forward captures of a sample, for the planner's memory prediction.
+hw::SequenceShape shapeOf(const PreparedSample& p)
 {
-    std::vector<hw::SequenceShape> shapes;
-    for (const PreparedSample& p : prepared) {
-        const std::int64_t tokens = static_cast<std::int64_t>(p.ids.size());
-        shapes.push_back({tokens, tokens - capturedRowBase(p), p.prefixLen});
+    const std::int64_t tokens = static_cast<std::int64_t>(p.ids.size());
+    return {tokens, tokens - capturedRowBase(p), p.prefixLen};
+}
+
+// The plan's prediction for the largest of these batches, on its fullest device.
+std::uint64_t predictedPeak(const ExecutionPlan& plan, const std::vector<std::vector<const PreparedSample*>>& batches)
+{
+    std::uint64_t peak = 0;
+    for (const auto& batch : batches) {
+        std::vector<hw::SequenceShape> shapes;
+        for (const PreparedSample* p : batch) shapes.push_back(shapeOf(*p));
+        for (const hw::DevicePlan& d : plan.hw.devices) peak = std::max(peak, hw::predictBatchPeak(plan.request, d, shapes));
     }
-    return shapes;
+    return peak;
 }
 
 // Caps the caching allocator of every GPU the plan uses, so no batch can take more than the profile allows.
@@ -124,7 +132,9 @@ RunSummary Detector::run(Observer& obs)
         }
 
         // Plan: profile, placement, weights, budget under the cap; then the models, one per replica.
-        const ExecutionPlan plan = planExecution(s, config, gpus, sequenceShapes(prepared),
+        std::vector<hw::SequenceShape> shapes;
+        for (const PreparedSample& p : prepared) shapes.push_back(shapeOf(p));
+        const ExecutionPlan plan = planExecution(s, config, gpus, shapes,
                                                  static_cast<int>(heads.size()), static_cast<int>(layers.size()));
         obs.onPlanned(plan.profile, plan.hw);
         capDeviceMemory(plan.hw);
@@ -179,6 +189,7 @@ RunSummary Detector::run(Observer& obs)
         };
 
         const auto batches = makeBatches(all, static_cast<int>(plan.hw.tokenBudget), plan.hw.maxBatch);
+        summary.predictedPeakBytes = predictedPeak(plan, batches);
         const auto tRun = Clock::now();
         int done = 0;
         std::size_t delivered = 0;

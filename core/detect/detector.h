@@ -47,6 +47,7 @@ struct RunSummary {
     int total = 0, processed = 0, resumedSkipped = 0, invalidSkipped = 0;
     int outOfMemorySkipped = 0;                 // samples that did not fit even alone (each with a warning)
     int outOfMemoryRetries = 0;                 // batches halved after an out-of-memory error
+    std::uint64_t predictedPeakBytes = 0;       // the planner's peak allocated for this run's largest batch
     bool cancelled = false;
     double seconds = 0;
     // Where the time went (wall seconds; the forward is synchronised before it is timed).

@@ -153,34 +153,46 @@ struct BatchBytes {
     std::uint64_t activation = 0, captures = 0;
 };
 
-BatchBytes batchBytes(const PlanRequest& r, const DevicePlan& d, std::int64_t tokens, std::int64_t longest)
+// One layer at its peak for `padded` tokens of sequences up to `longest` long.
+std::uint64_t activationBytes(const PlanRequest& r, const DevicePlan& d, std::uint64_t padded, std::uint64_t longest)
 {
     const model::ModelConfig& c = r.config;
     const std::uint64_t e = elementBytes(dtypeOf(r));
-    const std::uint64_t N = static_cast<std::uint64_t>(std::max<std::int64_t>(tokens, 0));
     const std::uint64_t D = c.hiddenSize, I = c.intermediateSize, hd = c.headDim, H = c.numHeads, KV = c.numKvHeads;
-    const std::uint64_t L = static_cast<std::uint64_t>(longest);
-    const int layersHere = d.endLayer - d.firstLayer;
-    const double share = static_cast<double>(layersHere) / static_cast<double>(c.numLayers);
-    const CaptureShape shape = captureShape(r, longest);
-    BatchBytes b;
-
-    // One layer at its peak, per token: residual, normed input, fused qkv, rotated q/k (with rotary
-    // temporaries), the attention output and its reshaped copy; or the MLP's gate/up, SiLU and product.
+    if (d.endLayer <= d.firstLayer) return 0;
+    // Per token: residual, normed input, fused qkv, rotated q/k (with rotary temporaries), the attention
+    // output and its reshaped copy; or the MLP's gate/up, SiLU and product.
     std::uint64_t attn = (2 * D + 3 * (H + 2 * KV) * hd + 2 * H * hd) * e;
     // Without the fused kernel (CPU, libtorch 1.x) each query's scores and probabilities over all keys exist.
-    if (!isCuda(d.device)) attn += 2 * H * L * 4;
+    if (!isCuda(d.device)) attn += 2 * H * longest * 4;
     const std::uint64_t mlp = (3 * D + 4 * I) * e;
-    b.activation = layersHere > 0 ? N * std::max(attn, mlp) : 0;
+    return padded * std::max(attn, mlp);
+}
 
-    // Captures: residual pairs of the knowledge layers and the copy heads' probability blocks of the layers
-    // held here; the head device gathers everything for extraction and holds the float32 final norm.
+// Captures of `rows` query rows over `cols` prompt keys from sequences of `tokens` real tokens: residual
+// pairs of the knowledge layers and the copy heads' probability blocks of the layers held here; the head
+// device gathers everything for extraction and holds the float32 final norm of every real position.
+double captureBytes(const PlanRequest& r, const DevicePlan& d, double rows, double rowsTimesCols, double tokens)
+{
+    const model::ModelConfig& c = r.config;
+    const double e = static_cast<double>(elementBytes(dtypeOf(r))), D = static_cast<double>(c.hiddenSize);
+    const double share = static_cast<double>(d.endLayer - d.firstLayer) / static_cast<double>(c.numLayers);
     const double heads = countOr(r.capturedHeads, c.numLayers * c.numHeads) * (d.head ? 1.0 : share);
     const double knowledge = countOr(r.knowledgeLayers, c.numLayers) * (d.head ? 1.0 : share);
+    return rows * knowledge * 2.0 * D * e + rowsTimesCols * heads * 4.0 + (d.head ? tokens * D * 4.0 : 0.0);
+}
+
+// A future batch of `tokens` padded tokens: every sequence as long as the longest, with the dataset's
+// largest captured share.
+BatchBytes batchBytes(const PlanRequest& r, const DevicePlan& d, std::int64_t tokens, std::int64_t longest)
+{
+    const std::uint64_t N = static_cast<std::uint64_t>(std::max<std::int64_t>(tokens, 0));
+    const CaptureShape shape = captureShape(r, longest);
     const double rows = shape.rowsPerToken * static_cast<double>(N);
-    double captures = rows * (knowledge * 2.0 * static_cast<double>(D * e) + heads * static_cast<double>(shape.cols) * 4.0);
-    if (d.head) captures += static_cast<double>(N * D * 4);
-    b.captures = static_cast<std::uint64_t>(captures);
+    BatchBytes b;
+    b.activation = activationBytes(r, d, N, static_cast<std::uint64_t>(longest));
+    b.captures = static_cast<std::uint64_t>(captureBytes(r, d, rows, rows * static_cast<double>(shape.cols),
+                                                         static_cast<double>(N)));
     return b;
 }
 
@@ -191,6 +203,21 @@ std::uint64_t predictPeak(const PlanRequest& r, const DevicePlan& d, std::int64_
     // The lens runs after the forward has freed its activations, while the captures are still held.
     const BatchBytes b = batchBytes(r, d, tokens, longest);
     return d.weightBytes + b.captures + std::max(b.activation, d.lensBytes);
+}
+
+std::uint64_t predictBatchPeak(const PlanRequest& r, const DevicePlan& d, const std::vector<SequenceShape>& batch)
+{
+    std::uint64_t longest = 0;
+    double rows = 0, rowsTimesCols = 0, tokens = 0;
+    for (const SequenceShape& q : batch) {
+        longest = std::max(longest, static_cast<std::uint64_t>(q.tokens));
+        rows += static_cast<double>(q.rows);
+        rowsTimesCols += static_cast<double>(q.rows) * static_cast<double>(q.cols);
+        tokens += static_cast<double>(q.tokens);
+    }
+    const std::uint64_t activation = activationBytes(r, d, longest * batch.size(), longest);  // right-padded
+    return d.weightBytes + static_cast<std::uint64_t>(captureBytes(r, d, rows, rowsTimesCols, tokens)) +
+           std::max(activation, d.lensBytes);
 }
 
 RunPlan planRun(const PlanRequest& r)

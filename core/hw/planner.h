@@ -88,6 +88,10 @@ std::uint64_t predictPeak(const PlanRequest& r, const DevicePlan& d, std::int64_
 // under the cap; "" when none does. r.quant.format is ignored.
 std::string chooseFormat(PlanRequest r);
 
+// The same prediction for one actual batch (each sequence's own rows and columns, padded to the longest):
+// what a run reports as its predicted peak, to compare with the measured one.
+std::uint64_t predictBatchPeak(const PlanRequest& r, const DevicePlan& d, const std::vector<SequenceShape>& batch);
+
 std::string planJson(const RunPlan& p);       // for `info --profile --json`, the session and the GUI
 std::string planSummary(const RunPlan& p);    // one line for the progress header
 

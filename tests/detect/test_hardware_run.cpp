@@ -159,7 +159,7 @@ TEST_CASE("the session stores the resolved profile and plan; dtype and format ar
     if (!prerequisites()) return;
     const std::string dir = tempDir();
     const CliRun first = runDetect(dir + "/s.hs", "", "", 6);
-    summaryOf(first);
+    CHECK(summaryOf(first)["predicted_peak_mb"].get<double>() > 0);
     CHECK(first.err.find("profile cpu (CPU only (detected)): single on cpu, f32, weights none") != std::string::npos);
     {
         session::SessionStore s(dir + "/s.hs");

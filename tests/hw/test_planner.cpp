@@ -78,6 +78,10 @@ TEST_CASE("predicted peak: the documented arithmetic, term by term, on a tiny mo
     CHECK(d.lensBytes == 1000ull * 4 * 12);
     CHECK(d.peakBytes == d.weightBytes + d.captureBytes + d.activationBytes);
     CHECK(d.weightBytes == hs::model::storedWeightBytes(tiny(), "f32", {}));
+
+    // one actual batch: padded to 10 tokens x 2; each sequence's own rows and columns
+    // activation 20 · 2880; captures 6 rows · 2 · 2 · 64 · 4 + (4·6 + 2·5) · 3 heads · 4 + 18 tokens · 64 · 4
+    CHECK(predictBatchPeak(r, d, r.sequences) == d.weightBytes + 6144 + 408 + 4608 + 20 * 2880);
 }
 
 TEST_CASE("the budget is lowered until the prediction stays under the cap")

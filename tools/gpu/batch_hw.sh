@@ -50,11 +50,14 @@ detect replicas $M8 --profile h200 --devices cuda:0,cuda:0
 detect split $M8 --profile h200 --devices cuda:0,cuda:0 --placement split
 
 python3 - "$R" <<'PY'
-import json, sys
+import json, os, sys
 r = sys.argv[1]
 def load(n):
     try: return json.load(open(f"{r}/{n}.json"))
-    except Exception as e: return {"error": f"{n}: {e}", "stderr": open(f"{r}/{n}.err").read()[-2000:]}
+    except Exception as e:
+        try: err = open(f"{r}/{n}.err").read()[-2000:]
+        except OSError: err = ""
+        return {"error": f"{n}: {e}", "stderr": err}
 def units(n):
     try: rows = json.load(open(f"{r}/{n}.units.json"))["rows"]
     except Exception: return {}
@@ -65,14 +68,13 @@ def max_diff(a, b):  # same (sample, unit) keys, each once; the largest relative
     if not ua or ua.keys() != ub.keys(): return {"same_units": False, "units": [len(ua), len(ub)]}
     d = max(abs(v - ub[k][f]) / max(1.0, abs(v)) for k, x in ua.items() for f, v in x.items())
     return {"same_units": True, "units": len(ua), "max_relative_difference": d}
-def peak(j):
-    devs = j.get("plan", {}).get("devices", [])
-    return max((d["predicted_peak_bytes"] for d in devs), default=0) / 2**20
 pred = []
 for L in (8, 16, 32):
     j = load(f"pred{L}")
-    p, m = peak(j), j.get("peak_allocated_mb", 0)
-    pred.append({"layers": L, "predicted_mb": p, "measured_allocated_mb": m,
+    # predicted_peak_mb: the planner on the run's largest actual batch (the plan's figure is the budget's bound)
+    p, m = j.get("predicted_peak_mb", 0), j.get("peak_allocated_mb", 0)
+    bound = max((d["predicted_peak_bytes"] for d in j.get("plan", {}).get("devices", [])), default=0) / 2**20
+    pred.append({"layers": L, "predicted_mb": p, "budget_bound_mb": bound, "measured_allocated_mb": m,
                  "ratio": (m / p) if p else None, "within_10_percent": bool(p) and abs(m - p) <= 0.1 * p, "summary": j})
 json.dump(pred, open(f"{r}/prediction.json", "w"), indent=1)
 caps = {}
@@ -85,7 +87,7 @@ for n in ("t4", "rtx4090"):
 json.dump(caps, open(f"{r}/caps.json", "w"), indent=1)
 j = load("oom")
 json.dump({"retries": j.get("out_of_memory_retries"), "skipped": j.get("out_of_memory_skipped"),
-           "processed": j.get("processed"), "warnings": [l for l in open(f"{r}/oom.err") if "does not fit" in l][:10],
+           "processed": j.get("processed"), "warnings": [l for l in (open(f"{r}/oom.err") if os.path.exists(f"{r}/oom.err") else []) if "does not fit" in l][:10],
            "summary": j}, open(f"{r}/oom.json", "w"), indent=1)
 json.dump({"replicas_vs_single": max_diff("replicas", "single"), "split_vs_single": max_diff("split", "single"),
            "summaries": {n: load(n) for n in ("single", "replicas", "split")}}, open(f"{r}/devices.json", "w"), indent=1)
