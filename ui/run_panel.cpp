@@ -361,9 +361,11 @@ void RunPanel::onStateChanged(DetectionController::State state)
     stopAction_->setEnabled(state == S::Running || state == S::Paused || state == S::Pausing);
     for (QWidget* w : {static_cast<QWidget*>(dataset_), static_cast<QWidget*>(model_),
                        static_cast<QWidget*>(session_), static_cast<QWidget*>(profile_),
-                       static_cast<QWidget*>(quant_),
+                       static_cast<QWidget*>(quant_), static_cast<QWidget*>(customGpus_),
+                       static_cast<QWidget*>(customMemory_),
                        static_cast<QWidget*>(level_), static_cast<QWidget*>(mode_)})
         w->setEnabled(state == S::Idle);
+    updateCustomFields();
 }
 
 void RunPanel::onProgress(const detect::Progress& p)
@@ -387,11 +389,17 @@ HardwareChoice RunPanel::hardwareChoice() const
     return h;
 }
 
+void RunPanel::updateCustomFields()
+{
+    const bool editable = profile_->currentData().toString() == "custom" &&
+                          controller_->state() == DetectionController::State::Idle;
+    customGpus_->setEnabled(editable);
+    customMemory_->setEnabled(editable);
+}
+
 void RunPanel::updatePlan()
 {
-    const bool custom = profile_->currentData().toString() == "custom";
-    customGpus_->setEnabled(custom);
-    customMemory_->setEnabled(custom);
+    updateCustomFields();
     const QString text = planText(model_->text().trimmed(), hardwareChoice());
     plan_->setText(text.isEmpty() ? tr("choose a model") : text);
 }

@@ -51,6 +51,7 @@ private:
     void onStateChanged(DetectionController::State state);
     void onProgress(const detect::Progress& p);
     void updatePlan();           // the planner's placement, budget and predicted peak for the form
+    void updateCustomFields();   // GPU count and memory: editable for the custom profile, when idle
     HardwareChoice hardwareChoice() const;
     void loadSettings();
     void detectGpusInBackground();
