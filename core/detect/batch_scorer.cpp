@@ -70,7 +70,10 @@ void BatchScorer::scoreInto(ModelRunner& runner, const std::vector<const Prepare
         return;
     } catch (const std::exception& e) {
         if (!isOutOfMemory(e)) throw;
-        failure = e.what();
+        // the allocator's own words ("Tried to allocate 2.00 GiB ..."), without the C++ backtrace
+        const auto* c10error = dynamic_cast<const c10::Error*>(&e);
+        failure = c10error ? c10error->what_without_backtrace() : e.what();
+        failure = failure.substr(0, failure.find('\n'));
     }
     // Out of memory: the failed attempt's tensors are gone with its scope; return the cached blocks too.
     runner.releaseCachedMemory();

@@ -18,7 +18,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <set>
 
 namespace hs::detect {
@@ -63,13 +62,6 @@ void capDeviceMemory(const hw::RunPlan& plan)
             const int index = std::stoi(d.device.substr(5));
             if (capped.insert(index).second) hw::limitDeviceMemory(index, d.capBytes);
         }
-}
-
-std::string gib(double bytes)
-{
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.2f GiB", bytes / (1024.0 * 1024.0 * 1024.0));
-    return buf;
 }
 
 } // namespace
@@ -183,8 +175,8 @@ RunSummary Detector::run(Observer& obs)
         scorer.timeBreakdown = s.timeBreakdown;
         scorer.memoryNeeded = [&plan](std::int64_t tokens) {
             const hw::DevicePlan& d = plan.hw.devices.back();
-            std::string m = "predicted peak " + gib(static_cast<double>(hw::predictPeak(plan.request, d, tokens, tokens))) + " on " + d.device;
-            if (d.capBytes > 0) m += ", cap " + gib(static_cast<double>(d.capBytes));
+            std::string m = "predicted peak " + hw::formatBytes(hw::predictPeak(plan.request, d, tokens, tokens)) + " on " + d.device;
+            if (d.capBytes > 0) m += ", cap " + hw::formatBytes(d.capBytes);
             return m;
         };
 

@@ -23,13 +23,6 @@ std::uint64_t elementBytes(const std::string& dtype) { return dtype == "f32" ? 4
 
 bool isCuda(const std::string& device) { return device.rfind("cuda", 0) == 0; }
 
-std::string gib(std::uint64_t bytes)
-{
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f GiB", static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0));
-    return buf;
-}
-
 // The worst captured share of a sequence: response rows per token and prompt columns, over the dataset.
 struct CaptureShape {
     double rowsPerToken = 0.5;
@@ -103,6 +96,15 @@ std::vector<DevicePlan> placeModel(const PlanRequest& r, const std::vector<std::
 int countOr(int requested, std::int64_t all) { return requested < 0 ? static_cast<int>(all) : requested; }
 
 } // namespace
+
+std::string formatBytes(std::uint64_t bytes)
+{
+    const double mib = static_cast<double>(bytes) / (1024.0 * 1024.0);
+    char buf[32];
+    if (mib < 1024.0) std::snprintf(buf, sizeof buf, "%.1f MiB", mib);
+    else std::snprintf(buf, sizeof buf, "%.1f GiB", mib / 1024.0);
+    return buf;
+}
 
 std::vector<std::string> RunPlan::loadDevices() const
 {
@@ -277,9 +279,9 @@ RunPlan planRun(const PlanRequest& r)
     const auto usable = [](const DevicePlan& d) { return static_cast<std::uint64_t>(static_cast<double>(d.capBytes) * kCapHeadroom); };
     for (const DevicePlan& d : plan.devices)
         if (d.capBytes > 0 && d.weightBytes > usable(d))
-            throw DoesNotFit("the weights need " + gib(d.weightBytes) + " on " + d.device + " (" + plan.format + ", " +
-                             plan.dtype + ") but the profile " + prof.name + " allows " + gib(usable(d)) + " of its " +
-                             gib(d.capBytes) + " cap; choose a smaller weight format (--quant nf4), more GPUs with "
+            throw DoesNotFit("the weights need " + formatBytes(d.weightBytes) + " on " + d.device + " (" + plan.format + ", " +
+                             plan.dtype + ") but the profile " + prof.name + " allows " + formatBytes(usable(d)) + " of its " +
+                             formatBytes(d.capBytes) + " cap; choose a smaller weight format (--quant nf4), more GPUs with "
                              "--placement split, or a larger --gpu-memory");
     const auto fitsAt = [&](std::int64_t tokens) {
         for (const DevicePlan& d : plan.devices)
@@ -356,8 +358,8 @@ std::string planSummary(const RunPlan& p)
                                                 [](const DevicePlan& a, const DevicePlan& b) { return a.peakBytes < b.peakBytes; });
     std::string s = p.placement + (p.replicas > 1 ? " x" + std::to_string(p.replicas) : "") + " on " + where + ", " +
                     p.dtype + ", weights " + p.format + ", " + std::to_string(p.tokenBudget) + " tokens/batch" +
-                    (p.budgetCappedByMemory ? " (lowered to fit the cap)" : "") + ", predicted peak " + gib(worst.peakBytes);
-    if (worst.capBytes > 0) s += " of " + gib(worst.capBytes);
+                    (p.budgetCappedByMemory ? " (lowered to fit the cap)" : "") + ", predicted peak " + formatBytes(worst.peakBytes);
+    if (worst.capBytes > 0) s += " of " + formatBytes(worst.capBytes);
     return s;
 }
 

@@ -92,6 +92,7 @@ std::string chooseFormat(PlanRequest r);
 // what a run reports as its predicted peak, to compare with the measured one.
 std::uint64_t predictBatchPeak(const PlanRequest& r, const DevicePlan& d, const std::vector<SequenceShape>& batch);
 
+std::string formatBytes(std::uint64_t bytes); // "812.4 MiB", "13.5 GiB"
 std::string planJson(const RunPlan& p);       // for `info --profile --json`, the session and the GUI
 std::string planSummary(const RunPlan& p);    // one line for the progress header
 
