@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <set>
 
 namespace hs::detect {
@@ -41,14 +42,17 @@ hw::SequenceShape shapeOf(const PreparedSample& p)
     return {tokens, tokens - capturedRowBase(p), p.prefixLen};
 }
 
-// The plan's prediction for the largest of these batches, on its fullest device.
+// The plan's prediction for the largest of these batches on the fullest GPU (replicas or split halves
+// placed on one GPU add up there).
 std::uint64_t predictedPeak(const ExecutionPlan& plan, const std::vector<std::vector<const PreparedSample*>>& batches)
 {
     std::uint64_t peak = 0;
     for (const auto& batch : batches) {
         std::vector<hw::SequenceShape> shapes;
         for (const PreparedSample* p : batch) shapes.push_back(shapeOf(*p));
-        for (const hw::DevicePlan& d : plan.hw.devices) peak = std::max(peak, hw::predictBatchPeak(plan.request, d, shapes));
+        std::map<std::string, std::uint64_t> perGpu;
+        for (const hw::DevicePlan& d : plan.hw.devices) perGpu[d.device] += hw::predictBatchPeak(plan.request, d, shapes);
+        for (const auto& [device, bytes] : perGpu) peak = std::max(peak, bytes);
     }
     return peak;
 }

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
+#include <map>
 #include <regex>
 
 namespace hs::hw {
@@ -277,15 +279,24 @@ RunPlan planRun(const PlanRequest& r)
     }
 
     const auto usable = [](const DevicePlan& d) { return static_cast<std::uint64_t>(static_cast<double>(d.capBytes) * kCapHeadroom); };
-    for (const DevicePlan& d : plan.devices)
-        if (d.capBytes > 0 && d.weightBytes > usable(d))
-            throw DoesNotFit("the weights need " + formatBytes(d.weightBytes) + " on " + d.device + " (" + plan.format + ", " +
+    // Two replicas or split halves on one GPU (cuda:0,cuda:0) share its cap.
+    const auto onEachGpu = [&](const std::function<std::uint64_t(const DevicePlan&)>& bytes) {
+        std::map<std::string, std::uint64_t> sum;
+        for (const DevicePlan& d : plan.devices) sum[d.device] += bytes(d);
+        return sum;
+    };
+    for (const auto& [device, weights] : onEachGpu([](const DevicePlan& d) { return d.weightBytes; })) {
+        const DevicePlan& d = *std::find_if(plan.devices.begin(), plan.devices.end(), [&](auto& x) { return x.device == device; });
+        if (d.capBytes > 0 && weights > usable(d))
+            throw DoesNotFit("the weights need " + formatBytes(weights) + " on " + device + " (" + plan.format + ", " +
                              plan.dtype + ") but the profile " + prof.name + " allows " + formatBytes(usable(d)) + " of its " +
                              formatBytes(d.capBytes) + " cap; choose a smaller weight format (--quant nf4), more GPUs with "
                              "--placement split, or a larger --gpu-memory");
+    }
     const auto fitsAt = [&](std::int64_t tokens) {
+        const auto peaks = onEachGpu([&](const DevicePlan& d) { return predictPeak(r, d, tokens, plan.longestSequence); });
         for (const DevicePlan& d : plan.devices)
-            if (d.capBytes > 0 && predictPeak(r, d, tokens, plan.longestSequence) > usable(d)) return false;
+            if (d.capBytes > 0 && peaks.at(d.device) > usable(d)) return false;
         return true;
     };
     plan.tokenBudget = r.tokenBudget > 0 ? r.tokenBudget : prof.tokenBudget;

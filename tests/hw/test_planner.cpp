@@ -163,6 +163,20 @@ TEST_CASE("replicas hold a whole model each; a split divides the layers as the l
     CHECK(t4s.devices[0].weightBytes + t4s.devices[1].weightBytes == whole);  // untied: nothing held twice
     CHECK(t4s.devices[0].weightBytes < whole);
 
+    // two replicas on one GPU share its cap: room for the profile's batches once, not twice; a 24 GB card
+    // holds the weights once, not twice
+    PlanRequest twice = request(llama2_7b(), "h200", 1);
+    twice.profile = resolveProfile({"custom", 1, 60}, {});
+    CHECK_FALSE(planRun(twice).budgetCappedByMemory);
+    twice.devices = {"cuda:0", "cuda:0"};
+    const RunPlan both = planRun(twice);
+    CHECK(both.replicas == 2);
+    CHECK(both.budgetCappedByMemory);
+    twice.profile = resolveProfile({"custom", 1, 24}, {});
+    CHECK_THROWS_AS(planRun(twice), DoesNotFit);
+    twice.devices = {"cuda:0"};
+    CHECK_NOTHROW(planRun(twice));
+
     // the planner's layer ranges are the loader's
     for (std::int64_t layers : {2, 5, 32, 80})
         for (std::size_t n : {1, 2, 3, 4}) {
