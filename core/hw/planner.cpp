@@ -365,11 +365,16 @@ std::string planSummary(const RunPlan& p)
         where += (where.empty() ? "" : ", ") + d.device;
         if (p.placement == "split") where += " (layers " + std::to_string(d.firstLayer) + "-" + std::to_string(d.endLayer - 1) + ")";
     }
-    const DevicePlan& worst = *std::max_element(p.devices.begin(), p.devices.end(),
-                                                [](const DevicePlan& a, const DevicePlan& b) { return a.peakBytes < b.peakBytes; });
+    // the fullest GPU: plans placed on one device (cuda:0,cuda:0) add up there
+    std::map<std::string, std::uint64_t> perDevice;
+    for (const DevicePlan& d : p.devices) perDevice[d.device] += d.peakBytes;
+    const auto fullest = std::max_element(perDevice.begin(), perDevice.end(),
+                                          [](const auto& a, const auto& b) { return a.second < b.second; });
+    const DevicePlan& worst = *std::find_if(p.devices.begin(), p.devices.end(),
+                                            [&](const DevicePlan& d) { return d.device == fullest->first; });
     std::string s = p.placement + (p.replicas > 1 ? " x" + std::to_string(p.replicas) : "") + " on " + where + ", " +
                     p.dtype + ", weights " + p.format + ", " + std::to_string(p.tokenBudget) + " tokens/batch" +
-                    (p.budgetCappedByMemory ? " (lowered to fit the cap)" : "") + ", predicted peak " + formatBytes(worst.peakBytes);
+                    (p.budgetCappedByMemory ? " (lowered to fit the cap)" : "") + ", predicted peak " + formatBytes(fullest->second);
     if (worst.capBytes > 0) s += " of " + formatBytes(worst.capBytes);
     return s;
 }
