@@ -27,6 +27,7 @@ DetectionController::DetectionController(QObject* parent, DetectionRunnerFactory
     connect(thread_, &QThread::finished, worker_, &QObject::deleteLater);
 
     // Worker → controller: queued because the two live on different threads.
+    connect(worker_, &DetectionWorker::planned, this, &DetectionController::planned);
     connect(worker_, &DetectionWorker::runStarted, this, &DetectionController::runStarted);
     connect(worker_, &DetectionWorker::sampleDone, this, &DetectionController::sampleDone);
     connect(worker_, &DetectionWorker::progress, this, [this](const detect::Progress& p) {

@@ -43,6 +43,7 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void stateChanged(hs::ui::DetectionController::State state);
+    void planned(const QString& profile, const QString& plan);  // before the model loads
     void runStarted(int total, int alreadyDone);
     void sampleDone(const hs::detect::SampleResult& result);
     void progress(const hs::detect::Progress& progress);

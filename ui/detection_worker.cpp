@@ -9,6 +9,11 @@ namespace {
 class SignalObserver : public detect::Observer {
 public:
     explicit SignalObserver(DetectionWorker& w) : w_(w) {}
+    void onPlanned(const hw::Profile& profile, const hw::RunPlan& plan) override
+    {
+        Q_EMIT w_.planned(QString::fromStdString(profile.name + " (" + profile.label + ")"),
+                          QString::fromStdString(hw::planSummary(plan)));
+    }
     void onRunStarted(int total, int alreadyDone) override { Q_EMIT w_.runStarted(total, alreadyDone); }
     void onSampleDone(const detect::SampleResult& r) override { Q_EMIT w_.sampleDone(r); }
     void onProgress(const detect::Progress& p) override { Q_EMIT w_.progress(p); }

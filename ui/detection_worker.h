@@ -20,6 +20,7 @@ public:
     void run(std::shared_ptr<DetectionRunner> runner);
 
 Q_SIGNALS:
+    void planned(const QString& profile, const QString& plan);  // resolved profile, planner's one-line plan
     void runStarted(int total, int alreadyDone);
     void sampleDone(const hs::detect::SampleResult& result);
     void progress(const hs::detect::Progress& progress);

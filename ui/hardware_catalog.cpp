@@ -1,9 +1,11 @@
 #include "ui/hardware_catalog.h"
 
 #include "core/hw/gpu.h"
-#include "core/hw/memory_plan.h"
+#include "core/detect/run_identity.h"
+#include "core/hw/planner.h"
 #include "core/hw/profile.h"
 #include "core/model/model_config.h"
+#include "core/model/weight_format.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -43,24 +45,28 @@ HardwareReport detectHardware()
     return report;
 }
 
-QString memoryEstimateText(const QString& modelDir, const QString& profile)
+QStringList weightFormats()
+{
+    QStringList list;
+    for (const std::string& f : model::weightFormatNames())
+        list << QString::fromStdString(f);
+    return list;
+}
+
+QString planText(const QString& modelDir, const HardwareChoice& choice)
 {
     if (modelDir.isEmpty() || !QDir(modelDir).exists("config.json"))
         return QString();
     try {
+        detect::RunSettings s;
+        s.profile = choice.profile.toStdString();
+        s.gpus = choice.gpus;
+        s.gpuMemoryGB = choice.gpuMemoryGB;
+        s.quant = choice.quant.toStdString();
         const model::ModelConfig config = model::ModelConfig::load(modelDir.toStdString());
-        const hw::Profile p = hw::profileByName(profile.toStdString());
-        const hw::MemoryEstimate e = hw::estimateMemory(config, p);
-        const QString quant = QString::fromStdString(e.quantisation);
-        if (e.capPerDevice == 0)
-            return tr("~%1 GB of RAM (%2)").arg(gigabytes(e.totalPerDevice), 0, 'f', 1).arg(quant);
-        return tr("~%1 GB per GPU (%2): %3 in %4 GB%5")
-            .arg(gigabytes(e.totalPerDevice), 0, 'f', 1).arg(quant)
-            .arg(e.fits ? tr("fits") : tr("does not fit"))
-            .arg(gigabytes(e.capPerDevice), 0, 'f', 0)
-            .arg(e.fits ? QString() : tr(" (weight quantisation is not implemented yet)"));
-    } catch (const std::exception& e) {
-        return tr("cannot estimate: %1").arg(QString::fromStdString(e.what()));
+        return QString::fromStdString(hw::planSummary(detect::planForProfile(s, config, {}, 32).hw));  // 32: a copy-head selection
+    } catch (const std::exception& e) {  // does not fit, or a choice this model cannot take
+        return tr("cannot run so: %1").arg(QString::fromStdString(e.what()));
     }
 }
 

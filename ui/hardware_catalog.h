@@ -19,8 +19,20 @@ struct HardwareReport {
 QList<ProfileChoice> hardwareProfiles();
 // Blocking, and may initialise the CUDA runtime: call it on a worker thread, never the GUI thread.
 HardwareReport detectHardware();
-// "~14.2 GB per GPU (int8): fits in 15 GB", or "" when it cannot be estimated (no model chosen,
-// unreadable config). Reads only config.json; safe on the GUI thread.
-QString memoryEstimateText(const QString& modelDir, const QString& profile);
+QStringList weightFormats();  // "none", "int8", "nf4", "fp8"
+
+// The hardware part of a run as the Run panel's form holds it (RunSettings' fields of the same names).
+struct HardwareChoice {
+    QString profile;            // a built-in name or "custom"
+    int gpus = -1;              // custom only
+    double gpuMemoryGB = 0;     // custom only
+    QString quant;              // "" = the profile's
+};
+
+// The plan core/hw makes for this model under this choice, as if its GPUs were present (the same
+// planner and text as `halluscope-cli info --profile`): "single on cuda:0, bf16, weights none,
+// 65536 tokens/batch, predicted peak 45.1 GiB of 130.0 GiB"; the reason when the model cannot run so;
+// "" when nothing can be planned yet (no model chosen). Reads only config.json; safe on the GUI thread.
+QString planText(const QString& modelDir, const HardwareChoice& choice);
 
 } // namespace hs::ui

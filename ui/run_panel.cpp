@@ -8,6 +8,7 @@
 #include <QFileInfo>
 #include <QStandardPaths>
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QFutureWatcher>
@@ -88,6 +89,10 @@ RunPanel::RunPanel(DetectionController* controller, QWidget* parent) : QWidget(p
 
     connect(controller_, &DetectionController::stateChanged, this, &RunPanel::onStateChanged);
     connect(controller_, &DetectionController::progress, this, &RunPanel::onProgress);
+    // The run's own plan (on the samples' real lengths) replaces the form's estimate while it runs.
+    connect(controller_, &DetectionController::planned, this, [this](const QString& profile, const QString& plan) {
+        plan_->setText(tr("Running with %1: %2").arg(profile, plan));
+    });
     connect(controller_, &DetectionController::runStarted, this, [this](int total, int done) {
         progressBar_->setFormat(tr("%v / %m samples"));
         progressBar_->setRange(0, qMax(total, 1));
@@ -147,21 +152,53 @@ QWidget* RunPanel::createPathsBox()
     session_ = pathRow(form, tr("Session"),
                        tr("SQLite file the run writes after every sample; an existing one is resumed"), false,
                        tr("Sessions (*.hsession *.sqlite);;All files (*)"));
-    connect(model_, &QLineEdit::textChanged, this, &RunPanel::updateMemoryEstimate);
+    connect(model_, &QLineEdit::textChanged, this, &RunPanel::updatePlan);
 
     profile_ = new QComboBox(this);
+    profile_->setObjectName("profile");
     for (const ProfileChoice& p : hardwareProfiles())
         profile_->addItem(p.description, p.name);
-    profile_->setToolTip(tr("Data type, quantisation, memory cap and batch budget for your hardware"));
-    connect(profile_, &QComboBox::currentIndexChanged, this, &RunPanel::updateMemoryEstimate);
+    profile_->addItem(tr("Custom: GPUs and memory below"), "custom");
+    profile_->setToolTip(tr("Data type, weight format, memory cap and batch budget for your hardware"));
+    connect(profile_, &QComboBox::currentIndexChanged, this, &RunPanel::updatePlan);
     form->addRow(tr("Hardware"), profile_);
+    customGpus_ = new QSpinBox(this);
+    customGpus_->setObjectName("customGpus");
+    customGpus_->setRange(1, 64);
+    customGpus_->setSuffix(tr(" GPU(s)"));
+    customMemory_ = new QDoubleSpinBox(this);
+    customMemory_->setObjectName("customMemory");
+    customMemory_->setRange(1, 4096);
+    customMemory_->setValue(24);
+    customMemory_->setDecimals(0);
+    customMemory_->setSuffix(tr(" GB each"));
+    for (QWidget* w : {static_cast<QWidget*>(customGpus_), static_cast<QWidget*>(customMemory_)})
+        w->setToolTip(tr("The custom profile: how many GPUs, and the memory of each (90 % of it is used)"));
+    connect(customGpus_, &QSpinBox::valueChanged, this, &RunPanel::updatePlan);
+    connect(customMemory_, &QDoubleSpinBox::valueChanged, this, &RunPanel::updatePlan);
+    auto* customRow = new QHBoxLayout;
+    customRow->addWidget(customGpus_);
+    customRow->addWidget(customMemory_);
+    customRow->addStretch(1);
+    form->addRow(tr("Custom"), customRow);
+    quant_ = new QComboBox(this);
+    quant_->setObjectName("weightFormat");
+    quant_->addItem(tr("The profile's"), QString());
+    for (const QString& f : weightFormats())
+        quant_->addItem(f == "none" ? tr("none (dense)") : f, f);
+    quant_->setToolTip(tr("How the linear weights are stored: dense in the compute dtype, or int8 / NF4 / FP8"));
+    connect(quant_, &QComboBox::currentIndexChanged, this, &RunPanel::updatePlan);
+    form->addRow(tr("Weights"), quant_);
     gpus_ = new QLabel(tr("Detecting GPUs…"), this);
     gpus_->setWordWrap(true);
     gpus_->setForegroundRole(QPalette::PlaceholderText);
     form->addRow(QString(), gpus_);
-    memoryEstimate_ = new QLabel(this);
-    memoryEstimate_->setToolTip(tr("Weights under the chosen profile plus activations of one batch"));
-    form->addRow(tr("Memory"), memoryEstimate_);
+    plan_ = new QLabel(this);
+    plan_->setObjectName("plan");
+    plan_->setWordWrap(true);
+    plan_->setToolTip(tr("The planner's placement, batch budget and predicted peak memory per device "
+                         "(as `halluscope-cli info MODEL --profile NAME` prints it)"));
+    form->addRow(tr("Plan"), plan_);
     return box;
 }
 
@@ -230,7 +267,11 @@ detect::RunSettings RunPanel::currentSettings() const
     s.datasetPath = dataset_->text().trimmed().toStdString();
     s.modelDir = model_->text().trimmed().toStdString();
     s.sessionPath = session_->text().trimmed().toStdString();
-    s.profile = profile_->currentData().toString().toStdString();
+    const HardwareChoice h = hardwareChoice();
+    s.profile = h.profile.toStdString();
+    s.gpus = h.gpus;
+    s.gpuMemoryGB = h.gpuMemoryGB;
+    s.quant = h.quant.toStdString();
     s.level = level_->currentData().toString().toStdString();
     s.mode = mode_->currentData().toString().toStdString();
     s.copyHeadsFile = copyHeads_->text().trimmed().toStdString();
@@ -254,6 +295,12 @@ void RunPanel::applySessionSettings(const QString& settingsJson)
             combo->setCurrentIndex(i);
     };
     pick(profile_, o.value("profile"));
+    if (o.value("profile").toString() == "custom") {
+        customGpus_->setValue(o.value("gpus").toInt());
+        customMemory_->setValue(o.value("gpu_memory_gb").toDouble());
+    }
+    // the format the session ran with, stored explicitly: a resumed run must use it again
+    pick(quant_, o.value("quant"));
     pick(level_, o.value("level"));
     pick(mode_, o.value("mode"));
     QStringList layers;
@@ -314,8 +361,11 @@ void RunPanel::onStateChanged(DetectionController::State state)
     stopAction_->setEnabled(state == S::Running || state == S::Paused || state == S::Pausing);
     for (QWidget* w : {static_cast<QWidget*>(dataset_), static_cast<QWidget*>(model_),
                        static_cast<QWidget*>(session_), static_cast<QWidget*>(profile_),
+                       static_cast<QWidget*>(quant_), static_cast<QWidget*>(customGpus_),
+                       static_cast<QWidget*>(customMemory_),
                        static_cast<QWidget*>(level_), static_cast<QWidget*>(mode_)})
         w->setEnabled(state == S::Idle);
+    updateCustomFields();
 }
 
 void RunPanel::onProgress(const detect::Progress& p)
@@ -327,10 +377,31 @@ void RunPanel::onProgress(const detect::Progress& p)
     memory_->setText(p.deviceMemoryMB > 0 ? tr("%1 MB").arg(p.deviceMemoryMB, 0, 'f', 0) : QStringLiteral("–"));
 }
 
-void RunPanel::updateMemoryEstimate()
+HardwareChoice RunPanel::hardwareChoice() const
 {
-    const QString text = memoryEstimateText(model_->text().trimmed(), profile_->currentData().toString());
-    memoryEstimate_->setText(text.isEmpty() ? tr("choose a model") : text);
+    HardwareChoice h;
+    h.profile = profile_->currentData().toString();
+    if (h.profile == "custom") {
+        h.gpus = customGpus_->value();
+        h.gpuMemoryGB = customMemory_->value();
+    }
+    h.quant = quant_->currentData().toString();
+    return h;
+}
+
+void RunPanel::updateCustomFields()
+{
+    const bool editable = profile_->currentData().toString() == "custom" &&
+                          controller_->state() == DetectionController::State::Idle;
+    customGpus_->setEnabled(editable);
+    customMemory_->setEnabled(editable);
+}
+
+void RunPanel::updatePlan()
+{
+    updateCustomFields();
+    const QString text = planText(model_->text().trimmed(), hardwareChoice());
+    plan_->setText(text.isEmpty() ? tr("choose a model") : text);
 }
 
 void RunPanel::loadSettings()
@@ -344,10 +415,13 @@ void RunPanel::loadSettings()
     layers_->setText(s.value("layers").toString());
     const int p = profile_->findData(s.value("profile", "cpu"));
     profile_->setCurrentIndex(p >= 0 ? p : 0);
+    customGpus_->setValue(s.value("customGpus", 1).toInt());
+    customMemory_->setValue(s.value("customMemoryGB", 24.0).toDouble());
+    quant_->setCurrentIndex(qMax(0, quant_->findData(s.value("quant", QString()))));
     level_->setCurrentIndex(qMax(0, level_->findData(s.value("level", "token"))));
     mode_->setCurrentIndex(qMax(0, mode_->findData(s.value("mode", "reference"))));
     s.endGroup();
-    updateMemoryEstimate();
+    updatePlan();
 }
 
 void RunPanel::saveSettings() const
@@ -360,6 +434,9 @@ void RunPanel::saveSettings() const
     s.setValue("copyHeads", copyHeads_->text());
     s.setValue("layers", layers_->text());
     s.setValue("profile", profile_->currentData());
+    s.setValue("customGpus", customGpus_->value());
+    s.setValue("customMemoryGB", customMemory_->value());
+    s.setValue("quant", quant_->currentData());
     s.setValue("level", level_->currentData());
     s.setValue("mode", mode_->currentData());
     s.endGroup();

@@ -2,6 +2,7 @@
 // The Run panel: dataset / model / session paths, hardware profile and method settings, the
 // Run / Pause / Stop actions, and live progress (done/total, samples/min, ETA, memory).
 #include "ui/detection_controller.h"
+#include "ui/hardware_catalog.h"
 
 #include <QList>
 #include <QWidget>
@@ -12,6 +13,7 @@ class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
+class QDoubleSpinBox;
 class QSpinBox;
 
 namespace hs::ui {
@@ -48,7 +50,9 @@ private:
     void startRun();
     void onStateChanged(DetectionController::State state);
     void onProgress(const detect::Progress& p);
-    void updateMemoryEstimate();
+    void updatePlan();           // the planner's placement, budget and predicted peak for the form
+    void updateCustomFields();   // GPU count and memory: editable for the custom profile, when idle
+    HardwareChoice hardwareChoice() const;
     void loadSettings();
     void detectGpusInBackground();
 
@@ -60,11 +64,14 @@ private:
     QLineEdit* copyHeads_ = nullptr;
     QLineEdit* layers_ = nullptr;
     QComboBox* profile_ = nullptr;
+    QSpinBox* customGpus_ = nullptr;          // profile "custom": GPU count
+    QDoubleSpinBox* customMemory_ = nullptr;  // profile "custom": GB per GPU
+    QComboBox* quant_ = nullptr;              // weight format; "" = the profile's
     QComboBox* level_ = nullptr;
     QComboBox* mode_ = nullptr;
     QSpinBox* limit_ = nullptr;
     QLabel* gpus_ = nullptr;
-    QLabel* memoryEstimate_ = nullptr;
+    QLabel* plan_ = nullptr;
     QProgressBar* progressBar_ = nullptr;
     QLabel* rate_ = nullptr;
     QLabel* eta_ = nullptr;

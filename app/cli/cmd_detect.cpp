@@ -1,5 +1,6 @@
 // halluscope-cli detect: run ReDeEP feature extraction over a dataset into a session file.
 #include "app/cli/command.h"
+#include "app/cli/hardware_options.h"
 #include "core/detect/detector.h"
 #include "core/util/error.h"
 
@@ -37,6 +38,11 @@ std::vector<int> parseIntList(const std::string& s, const std::string& opt)
 class CliObserver : public detect::Observer {
 public:
     explicit CliObserver(bool quiet) : quiet_(quiet), tty_(::isatty(2)) {}
+    void onPlanned(const hw::Profile& profile, const hw::RunPlan& p) override
+    {
+        plan = p;
+        if (!quiet_) std::cerr << "profile " << profile.name << " (" << profile.label << "): " << hw::planSummary(p) << "\n";
+    }
     void onWarning(const std::string& m) override { ++warnings; if (!quiet_) std::cerr << "warning: " << m << "\n"; }
     void onError(const std::string& m) override { error = m; }
     void onProgress(const detect::Progress& p) override
@@ -52,6 +58,7 @@ public:
     int warnings = 0;
     std::string error;
     detect::Progress last;
+    hw::RunPlan plan;
 
 private:
     bool quiet_, tty_;
@@ -67,9 +74,7 @@ int runDetect(const Args& a)
     s.mode = a.get("mode", "reference");
     s.copyHeadsFile = a.get("copy-heads");
     s.embedderDir = a.get("embedder");
-    s.profile = a.get("profile", "cpu");
-    s.device = a.get("device");
-    s.dtype = a.get("dtype");
+    readHardwareOptions(a, s);
     s.limit = a.getInt("limit", -1);
     if (a.has("shard")) s.shard = detect::parseShard(a.get("shard"));
     s.timeBreakdown = a.flag("timing");
@@ -86,12 +91,16 @@ int runDetect(const Args& a)
         j["processed"] = sum.processed;
         j["resumed_skipped"] = sum.resumedSkipped;
         j["invalid_skipped"] = sum.invalidSkipped;
+        j["out_of_memory_skipped"] = sum.outOfMemorySkipped;
+        j["out_of_memory_retries"] = sum.outOfMemoryRetries;
+        j["plan"] = nlohmann::json::parse(hw::planJson(obs.plan));
         j["warnings"] = obs.warnings;
         j["cancelled"] = sum.cancelled;
         j["seconds"] = sum.seconds;
         j["samples_per_minute"] = sum.seconds > 0 ? 60.0 * sum.processed / sum.seconds : 0.0;
         j["peak_memory_mb"] = obs.last.deviceMemoryMB;
         j["peak_allocated_mb"] = obs.last.deviceAllocatedMB;
+        j["predicted_peak_mb"] = static_cast<double>(sum.predictedPeakBytes) / (1024.0 * 1024.0);
         j["time_breakdown_s"] = {{"load", sum.loadSeconds}, {"forward", sum.forwardSeconds},
                                  {"extract", sum.extractSeconds}, {"save", sum.saveSeconds}};
         std::cout << j.dump() << std::endl;
@@ -99,6 +108,9 @@ int runDetect(const Args& a)
         std::cout << "detect: " << sum.processed << " samples scored, " << sum.resumedSkipped
                   << " already in the session, " << sum.invalidSkipped << " skipped, "
                   << sum.seconds << " s -> " << s.sessionPath << "\n";
+        if (sum.outOfMemorySkipped > 0 || sum.outOfMemoryRetries > 0)
+            std::cout << "detect: out of memory: " << sum.outOfMemoryRetries << " batch(es) halved, "
+                      << sum.outOfMemorySkipped << " sample(s) skipped (see the warnings)\n";
     }
     return 0;
 }
@@ -112,8 +124,7 @@ const CommandRegistrar reg({
     "  --copy-heads FILE          JSON [[layer, head], ...]; default: all heads\n"
     "  --layers LIST              knowledge layers, e.g. 0-31 or 16,18,20; default: all\n"
     "  --embedder DIR             BGE-style encoder for chunk-level ECS; default: the LLM's mean-pooled states\n"
-    "  --profile NAME             hardware profile (cpu, t4, 2xt4, rtx4090, a100-40, a100-80, h100, h200) [cpu]\n"
-    "  --device DEV --dtype T     override the profile (cpu|cuda|cuda:N; f32|bf16|f16)\n"
+    + std::string(kHardwareOptionsHelp) +
     "  --limit N                  first N samples only\n"
     "  --shard I/N                score only shard I of N (whole batches chosen by a hash of their first\n"
     "                             sample id); join the N sessions with `halluscope-cli merge`\n"
@@ -121,8 +132,16 @@ const CommandRegistrar reg({
     "  --timing                   synchronise after each forward so time_breakdown_s separates forward\n"
     "                             from extraction (otherwise one host synchronisation per batch)\n"
     "  --json                     print a JSON summary on stdout\n"
-    "Re-running the same command resumes: finished samples are skipped.",
-    {"quiet", "timing"},
+    "Re-running the same command resumes: finished samples are skipped. The progress header names the profile\n"
+    "and the plan (placement, dtype, weight format, batch budget, predicted peak memory). On CUDA the caching\n"
+    "allocator is held to the profile's cap; a batch that runs out of memory is halved and retried, and a sample\n"
+    "that does not fit alone is skipped with a warning (counted in the summary).\n"
+    "Exit codes: 0 ok; 2 bad input (unknown profile or device, too few GPUs, weights larger than the cap).",
+    [] {
+        std::vector<std::string> f = {"quiet", "timing"};
+        f.insert(f.end(), hardwareFlagNames().begin(), hardwareFlagNames().end());
+        return f;
+    }(),
     &runDetect,
 });
 

@@ -2,7 +2,9 @@
 // architecture and sizes from config.json, every safetensors header validated, the required tensors
 // checked, dtypes and files listed, memory estimated per weight dtype. Corrupt files → exit code 2.
 #include "app/cli/command.h"
-#include "core/hw/memory_plan.h"
+#include "app/cli/hardware_options.h"
+#include "core/detect/run_identity.h"
+#include "core/hw/planner.h"
 #include "core/hw/profile.h"
 #include "core/model/model_config.h"
 #include "core/model/safetensors.h"
@@ -41,6 +43,32 @@ std::string count(std::uint64_t n)
     return buf;
 }
 
+// The plan for the asked (or detected) profile, as if its GPUs were present: info answers "what would
+// this model need there", not only "here".
+struct PlanOutcome {
+    hs::detect::ExecutionPlan plan;
+    std::string error;       // why the model cannot run so (the plan is empty then)
+    std::string bestFormat;  // the least lossy weight format that fits this profile
+};
+
+PlanOutcome planFor(const hs::cli::Args& args, const ModelConfig& c)
+{
+    hs::detect::RunSettings s;
+    hs::cli::readHardwareOptions(args, s);
+    const int heads = args.getInt("captured-heads", 32);
+    if (heads < 1) throw hs::InputError("--captured-heads expects at least 1");
+    PlanOutcome out;
+    const std::vector<hs::hw::GpuInfo> detected = hs::hw::detectGpus();
+    out.plan.profile = hs::hw::resolveProfile({s.profile, s.gpus, s.gpuMemoryGB}, detected);
+    try {
+        out.plan = hs::detect::planForProfile(s, c, detected, heads);
+        out.bestFormat = hs::hw::chooseFormat(out.plan.request);
+    } catch (const hs::hw::DoesNotFit& e) {
+        out.error = e.what();
+    }
+    return out;
+}
+
 std::string fileName(const std::string& path)
 {
     auto slash = path.rfind('/');
@@ -63,8 +91,8 @@ int runInfo(const hs::cli::Args& args)
         fileParams += e.info->numel();
         ++dtypes[hs::model::dtypeName(e.info->dtype)];
     }
-    const hs::hw::Profile profile = hs::hw::suggestProfile();
-    const std::string quant = hs::hw::chooseQuantisation(c, profile);
+    const PlanOutcome planned = planFor(args, c);
+    const hs::hw::Profile& profile = planned.plan.profile;
 
     if (args.flag("json")) {
         nlohmann::json j;
@@ -101,8 +129,12 @@ int runInfo(const hs::cli::Args& args)
         j["files"] = fl;
         j["total_bytes"] = total;
         for (const auto& d : hs::model::weightDtypes()) j["weight_memory_bytes"][d] = hs::model::estimateWeightBytes(c, d);
-        // "quantisation": what the weights would need to fit; the engine does not quantise yet.
-        j["suggested_profile"] = {{"name", profile.name}, {"quantisation", quant}, {"quantisation_implemented", false}};
+        if (planned.error.empty()) {
+            j["profile"] = {{"name", profile.name}, {"label", profile.label}, {"least_lossy_format_that_fits", planned.bestFormat}};
+            j["plan"] = nlohmann::json::parse(hs::hw::planJson(planned.plan.hw));
+        } else {
+            j["plan_error"] = planned.error;
+        }
         j["ok"] = problems.empty();
         j["problems"] = problems;
         std::cout << j.dump(2) << "\n";
@@ -139,11 +171,12 @@ int runInfo(const hs::cli::Args& args)
         std::cout << "  total  " << human(total) << "\nWeight memory  ";
         for (const auto& d : hs::model::weightDtypes())
             std::cout << " " << d << " " << human(hs::model::estimateWeightBytes(c, d)) << ";";
-        std::cout << "\nThis machine    profile " << profile.name << " (" << profile.label << "), weights "
-                  << (quant.empty() ? "do not fit"
-                      : quant == "none" ? profile.dtype
-                      : "would need " + quant + " (weight quantisation is not implemented yet: they run in " + profile.dtype + ")")
-                  << "\n";
+        if (planned.error.empty())
+            std::cout << "\nProfile         " << profile.name << " (" << profile.label << ")\n"
+                      << "Plan            " << hs::hw::planSummary(planned.plan.hw) << "\n"
+                      << "Least lossy fit " << (planned.bestFormat.empty() ? "no weight format fits" : planned.bestFormat) << "\n";
+        else
+            std::cout << "\nPlan            " << planned.error << "\n";
         std::cout << "Weights check   " << (problems.empty() ? "ok" : "FAILED") << "\n";
     }
     if (!problems.empty()) {
@@ -159,13 +192,17 @@ int runInfo(const hs::cli::Args& args)
 const hs::cli::CommandRegistrar registerInfo({
     "info",
     "describe a model folder: architecture, parameters, dtypes, files, memory",
-    "Usage: halluscope-cli info MODEL_DIR [--json]\n\n"
+    "Usage: halluscope-cli info MODEL_DIR [--profile NAME] [hardware options] [--captured-heads N] [--json]\n\n"
     "Reads MODEL_DIR/config.json and validates every safetensors header (model.safetensors or the shards of\n"
     "model.safetensors.index.json) without loading weights. Prints the architecture, layer/head/kv-head/hidden/\n"
     "vocabulary sizes, rope settings, parameter counts, dtypes present, file sizes and the estimated weight memory\n"
-    "per dtype (f32, bf16, f16, int8, nf4).\n"
-    "Exit codes: 0 ok; 2 corrupt or unsupported files (the message names the file and tensor).",
-    {},
+    "per dtype (f32, bf16, f16, int8, nf4, fp8), and the run plan for a hardware profile (default: the detected\n"
+    "one; planned as if its GPUs were present): placement, layers and weight bytes per device, batch token budget,\n"
+    "logit-lens group size and predicted peak memory per device, for N captured copy heads [32] and sequences of\n"
+    "the profile's longest length. A profile that cannot hold the model prints why instead of a plan.\n"
+    + std::string(hs::cli::kHardwareOptionsHelp) +
+    "Exit codes: 0 ok; 2 corrupt or unsupported files (the message names the file and tensor), bad options.",
+    hs::cli::hardwareFlagNames(),
     &runInfo,
 });
 

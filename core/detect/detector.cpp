@@ -1,12 +1,16 @@
 #include "core/detect/detector.h"
 
 #include "core/data/dataset_reader.h"
+#include "core/detect/batch_scorer.h"
 #include "core/detect/copy_heads.h"
 #include "core/detect/model_runner.h"
 #include "core/detect/prepared_sample.h"
 #include "core/detect/redeep_extractor.h"
+#include "core/detect/replica_pool.h"
 #include "core/detect/run_identity.h"
-#include "core/session/sample_order.h"
+#include "core/hw/gpu.h"
+#include "core/model/llama_model.h"
+#include "core/model/model_config.h"
 #include "core/session/session_store.h"
 #include "core/tokenizer/chat_template.h"
 #include "core/tokenizer/tokenizer.h"
@@ -14,6 +18,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <set>
 
 namespace hs::detect {
@@ -30,25 +35,37 @@ double secondsSince(Clock::time_point t0)
     return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-// Batches of prepared samples in length order whose padded size stays within the token budget.
-std::vector<std::vector<const PreparedSample*>> makeBatches(std::vector<const PreparedSample*> todo,
-                                                            int tokenBudget, int maxBatch)
+// What the forward captures of a sample, for the planner's memory prediction.
+hw::SequenceShape shapeOf(const PreparedSample& p)
 {
-    std::sort(todo.begin(), todo.end(), [](auto* a, auto* b) {
-        return session::scoredBefore(a->ids.size(), a->sample->id, b->ids.size(), b->sample->id);
-    });
-    std::vector<std::vector<const PreparedSample*>> batches;
-    std::vector<const PreparedSample*> cur;
-    for (auto* p : todo) {
-        std::size_t padded = (cur.size() + 1) * p->ids.size(); // sorted: p is the longest so far
-        if (!cur.empty() && (padded > static_cast<std::size_t>(tokenBudget) || static_cast<int>(cur.size()) >= maxBatch)) {
-            batches.push_back(std::move(cur));
-            cur.clear();
-        }
-        cur.push_back(p);
+    const std::int64_t tokens = static_cast<std::int64_t>(p.ids.size());
+    return {tokens, tokens - capturedRowBase(p), p.prefixLen};
+}
+
+// The plan's prediction for the largest of these batches on the fullest GPU (replicas or split halves
+// placed on one GPU add up there).
+std::uint64_t predictedPeak(const ExecutionPlan& plan, const std::vector<std::vector<const PreparedSample*>>& batches)
+{
+    std::uint64_t peak = 0;
+    for (const auto& batch : batches) {
+        std::vector<hw::SequenceShape> shapes;
+        for (const PreparedSample* p : batch) shapes.push_back(shapeOf(*p));
+        std::map<std::string, std::uint64_t> perGpu;
+        for (const hw::DevicePlan& d : plan.hw.devices) perGpu[d.device] += hw::predictBatchPeak(plan.request, d, shapes);
+        for (const auto& [device, bytes] : perGpu) peak = std::max(peak, bytes);
     }
-    if (!cur.empty()) batches.push_back(std::move(cur));
-    return batches;
+    return peak;
+}
+
+// Caps the caching allocator of every GPU the plan uses, so no batch can take more than the profile allows.
+void capDeviceMemory(const hw::RunPlan& plan)
+{
+    std::set<int> capped;
+    for (const hw::DevicePlan& d : plan.devices)
+        if (d.capBytes > 0 && d.device.rfind("cuda:", 0) == 0) {
+            const int index = std::stoi(d.device.substr(5));
+            if (capped.insert(index).second) hw::limitDeviceMemory(index, d.capBytes);
+        }
 }
 
 } // namespace
@@ -73,42 +90,30 @@ RunSummary Detector::run(Observer& obs)
         summary.invalidSkipped = report.skipped;
         if (s.limit >= 0 && static_cast<int>(samples.size()) > s.limit) samples.resize(s.limit);
 
-        // Model, tokenizer, method.
-        ExecutionPlan plan = planExecution(s);
+        // Method, from the config alone: the plan needs it before any weight is loaded.
         const auto tLoad = Clock::now();
-        ModelRunner runner(s.modelDir, plan.device, plan.dtype);
+        const model::ModelConfig config = model::ModelConfig::load(s.modelDir);
+        const int numLayers = static_cast<int>(config.numLayers), numHeads = static_cast<int>(config.numHeads);
         tok::Tokenizer tokenizer = tok::Tokenizer::fromDir(s.modelDir);
         tok::ChatFormat fmt = tok::chatFormatFor(s.modelDir);
         std::vector<std::pair<int, int>> heads = s.copyHeads;
         if (heads.empty() && !s.copyHeadsFile.empty())
-            heads = loadCopyHeads(s.copyHeadsFile, runner.numLayers(), runner.numHeads());
-        if (heads.empty()) heads = allHeads(runner.numLayers(), runner.numHeads());
+            heads = loadCopyHeads(s.copyHeadsFile, numLayers, numHeads);
+        if (heads.empty()) heads = allHeads(numLayers, numHeads);
         std::vector<int> layers = s.layers;
         if (layers.empty())
-            for (int l = 0; l < runner.numLayers(); ++l) layers.push_back(l);
+            for (int l = 0; l < numLayers; ++l) layers.push_back(l);
         for (int l : layers)
-            if (l < 0 || l >= runner.numLayers())
+            if (l < 0 || l >= numLayers)
                 throw InputError("knowledge layer " + std::to_string(l) + " is outside the model");
 
-        // Session: the same settings on the same files resume the run.
-        session::SessionStore store(s.sessionPath);
-        store.beginRun(runSettingsJson(s, heads, layers, plan), runHash(s, heads, layers, samples));
-        std::vector<std::string> ecsNames, pksNames;
-        for (auto [l, h] : heads) ecsNames.push_back(headName(l, h));
-        for (int l : layers) pksNames.push_back(layerName(l));
-        store.setFeatureNames(ecsNames, pksNames);
-        const std::set<std::string> finished = store.finishedSampleIds();
-
+        const std::vector<hw::GpuInfo> gpus = hw::detectGpus();
         PrepareOptions popt;
         popt.reference = reference;
-        popt.maxTokens = plan.maxTokens;
+        popt.maxTokens = static_cast<int>(hw::resolveProfile({s.profile, s.gpus, s.gpuMemoryGB}, gpus).maxTokens);
         std::vector<PreparedSample> prepared;
         prepared.reserve(samples.size());
-        // Finished samples are prepared too: batches are a function of the dataset alone, so a resumed
-        // run recomputes the partly finished batch exactly as an uninterrupted run would (bit-identical
-        // features), and saves only what is missing.
         for (const auto& smp : samples) {
-            if (finished.count(smp.id)) ++summary.resumedSkipped;
             if (chunk && (smp.responseChunks.empty() || smp.promptChunks.empty())) {
                 obs.onWarning("sample " + smp.id + ": no response or prompt chunks; skipped");
                 ++summary.invalidSkipped;
@@ -121,11 +126,40 @@ RunSummary Detector::run(Observer& obs)
                 ++summary.invalidSkipped;
             }
         }
+
+        // Plan: profile, placement, weights, budget under the cap; then the models, one per replica.
+        std::vector<hw::SequenceShape> shapes;
+        for (const PreparedSample& p : prepared) shapes.push_back(shapeOf(p));
+        const ExecutionPlan plan = planExecution(s, config, gpus, shapes,
+                                                 static_cast<int>(heads.size()), static_cast<int>(layers.size()));
+        obs.onPlanned(plan.profile, plan.hw);
+        capDeviceMemory(plan.hw);
+        std::vector<std::unique_ptr<ModelRunner>> runners;
+        for (const std::string& devices : plan.hw.loadDevices()) {
+            model::LoadOptions lo;
+            lo.device = devices;
+            lo.dtype = plan.hw.dtype;
+            lo.quant = plan.quant;
+            if (runners.empty()) lo.onWarning = [&obs](const std::string& w) { obs.onWarning(w); };
+            runners.push_back(std::make_unique<ModelRunner>(s.modelDir, lo));
+        }
+
+        // Session: the same settings on the same files resume the run.
+        session::SessionStore store(s.sessionPath);
+        store.beginRun(runSettingsJson(s, heads, layers, plan), runHash(s, heads, layers, samples, plan));
+        std::vector<std::string> ecsNames, pksNames;
+        for (auto [l, h] : heads) ecsNames.push_back(headName(l, h));
+        for (int l : layers) pksNames.push_back(layerName(l));
+        store.setFeatureNames(ecsNames, pksNames);
+        const std::set<std::string> finished = store.finishedSampleIds();
+        // Finished samples stay in the batches (see BatchScorer); only what is missing is saved.
+        for (const auto& smp : samples)
+            if (finished.count(smp.id)) ++summary.resumedSkipped;
         std::vector<const PreparedSample*> all;
         for (const auto& p : prepared) all.push_back(&p);
         // Batches are formed over the whole dataset, so a shard computes exactly the batches one
         // process would (bit-identical features); it then keeps its own (core/detect/shard.h).
-        std::vector<std::vector<const PreparedSample*>> batches = makeBatches(all, plan.tokenBudget, plan.maxBatch);
+        auto batches = makeBatches(all, static_cast<int>(plan.hw.tokenBudget), plan.hw.maxBatch);
         summary.total = static_cast<int>(samples.size());
         if (!s.shard.whole()) {
             batches.erase(std::remove_if(batches.begin(), batches.end(),
@@ -140,58 +174,64 @@ RunSummary Detector::run(Observer& obs)
                 if (!finished.count(p->sample->id)) ++todoCount;
         summary.loadSeconds = secondsSince(tLoad);
         obs.onRunStarted(summary.total, summary.resumedSkipped);
-        ExtractorSettings es;
-        es.chunkLevel = chunk;
-        es.reference = reference;
-        es.heads = heads;
-        es.layers = layers;
-        es.vocab = runner.vocab();
-        es.vocabSlice = plan.vocabSlice;
-        es.lensElements = plan.lensElements;
-        const LensFn lens = runner.lens();
+        BatchScorer scorer;
+        scorer.finished = &finished;
+        scorer.heads = heads;
+        scorer.layers = layers;
+        scorer.extractor.chunkLevel = chunk;
+        scorer.extractor.reference = reference;
+        scorer.extractor.heads = heads;
+        scorer.extractor.layers = layers;
+        scorer.extractor.vocab = runners.front()->vocab();
+        scorer.extractor.vocabSlice = plan.hw.vocabSlice;
+        scorer.extractor.lensElements = plan.hw.lensElements;
+        scorer.timeBreakdown = s.timeBreakdown;
+        scorer.memoryNeeded = [&plan](std::int64_t tokens) {
+            const hw::DevicePlan& d = plan.hw.devices.back();
+            std::string m = "predicted peak " + hw::formatBytes(hw::predictPeak(plan.request, d, tokens, tokens)) + " on " + d.device;
+            if (d.capBytes > 0) m += ", cap " + hw::formatBytes(d.capBytes);
+            return m;
+        };
 
+        summary.predictedPeakBytes = predictedPeak(plan, batches);
         const auto tRun = Clock::now();
         int done = 0;
-        for (const auto& batch : batches) {
-            if (cancelled_) { summary.cancelled = true; break; }
-            if (std::all_of(batch.begin(), batch.end(), [&](auto* p) { return finished.count(p->sample->id) != 0; }))
-                continue;
-            auto tF = Clock::now();
-            std::vector<SampleCaptures> caps = runner.run(batch, heads, layers);
-            if (s.timeBreakdown) runner.synchronize(); // else the forward's time shows up in extract
-            summary.forwardSeconds += secondsSince(tF);
-            // Extract the unfinished samples of the batch together: one host synchronisation.
-            std::vector<const PreparedSample*> todoHere;
-            std::vector<const SampleCaptures*> capsHere;
-            for (std::size_t i = 0; i < batch.size(); ++i)
-                if (!finished.count(batch[i]->sample->id)) {
-                    todoHere.push_back(batch[i]);
-                    capsHere.push_back(&caps[i]);
-                }
-            const auto tX = Clock::now();
-            std::vector<SampleResult> results = extractBatch(todoHere, capsHere, lens, es);
-            const double extractTime = secondsSince(tX);
-            summary.extractSeconds += extractTime;
-            for (std::size_t i = 0; i < results.size(); ++i) {
-                SampleResult& r = results[i];
-                r.seconds = extractTime / static_cast<double>(results.size());
+        std::size_t delivered = 0;
+        // One thread per replica takes batches from one queue; this thread is the one writer.
+        ReplicaPool<BatchOutcome> pool(
+            runners.size(), batches.size(),
+            [&](std::size_t w, std::size_t b) { return scorer.score(*runners[w], batches[b]); },
+            [&](std::size_t w) { runners[w]->bindThread(); }, cancelled_);
+        BatchOutcome o;
+        while (pool.next(o)) {
+            ++delivered;
+            for (const auto& w : o.warnings) obs.onWarning(w);
+            summary.outOfMemorySkipped += o.outOfMemorySkipped;
+            summary.outOfMemoryRetries += o.outOfMemoryRetries;
+            summary.forwardSeconds += o.forwardSeconds;
+            summary.extractSeconds += o.extractSeconds;
+            for (std::size_t i = 0; i < o.results.size(); ++i) {
                 const auto tSave = Clock::now();
-                store.saveSample(*todoHere[i]->sample, r); // one transaction: a kill loses nothing else
+                store.saveSample(*o.samples[i]->sample, o.results[i]); // one transaction: a kill loses nothing else
                 summary.saveSeconds += secondsSince(tSave);
                 ++done;
                 ++summary.processed;
-                obs.onSampleDone(r);
+                obs.onSampleDone(o.results[i]);
             }
+            if (o.results.empty() && o.warnings.empty()) continue;  // a batch finished in an earlier run
             Progress pr;
             pr.done = summary.resumedSkipped + done;
             pr.total = summary.resumedSkipped + todoCount;
             const double el = secondsSince(tRun);
             pr.samplesPerMinute = el > 0 ? 60.0 * done / el : 0;
             pr.etaSeconds = done > 0 ? el / done * (static_cast<double>(todoCount) - done) : 0;
-            pr.deviceMemoryMB = runner.peakMemoryMB();
-            pr.deviceAllocatedMB = runner.peakAllocatedMB();
+            for (const auto& r : runners) {
+                pr.deviceMemoryMB = std::max(pr.deviceMemoryMB, r->peakMemoryMB());
+                pr.deviceAllocatedMB = std::max(pr.deviceAllocatedMB, r->peakAllocatedMB());
+            }
             obs.onProgress(pr);
         }
+        summary.cancelled = delivered < batches.size();
         if (!summary.cancelled) store.markFinished();
     } catch (const std::exception& e) {
         obs.onError(e.what());

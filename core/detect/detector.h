@@ -3,6 +3,7 @@
 // through a plain C++ Observer. No torch and no Qt in this header (the GUI includes it).
 #include "core/detect/sample_result.h"
 #include "core/detect/shard.h"
+#include "core/hw/planner.h"
 
 #include <atomic>
 #include <memory>
@@ -22,9 +23,16 @@ struct RunSettings {
     std::vector<std::pair<int, int>> copyHeads; // filled from copyHeadsFile, or explicit
     std::vector<int> layers;                    // knowledge layers; empty = all
     std::string embedderDir;                    // BGE-style encoder for chunk level; empty = LLM mean-pool
-    std::string profile = "cpu";                // hardware profile name (core/hw)
-    std::string device;                         // "cpu", "cuda", "cuda:1"; empty = from profile
+    std::string profile;                        // hardware profile name (core/hw); empty = detected
+    int gpus = -1;                              // profile "custom": GPU count (--gpus)
+    double gpuMemoryGB = 0;                     // profile "custom": memory per GPU in GB (--gpu-memory)
+    std::string device;                         // "cpu", "cuda:1", or a list "cuda:0,cuda:1"; empty = from profile
+    std::string placement;                      // with several devices: "replica" (default) or "split"
     std::string dtype;                          // "f32", "bf16", "f16"; empty = from profile
+    int tokenBudget = 0;                        // padded tokens per batch; 0 = planned under the cap
+    std::string quant;                          // weight format "none", "int8", "nf4", "fp8"; empty = from profile
+    bool quantLmHead = false;                   // quantise lm_head too (changes PKS: off by default)
+    bool doubleQuant = false;                   // nf4: quantise the block scales again
     int limit = -1;                             // first N samples only
     ShardSpec shard;                            // score only this shard's batches (--shard i/N)
     bool timeBreakdown = false;                 // synchronise after each forward to time it apart
@@ -39,6 +47,9 @@ struct Progress {
 
 struct RunSummary {
     int total = 0, processed = 0, resumedSkipped = 0, invalidSkipped = 0;
+    int outOfMemorySkipped = 0;                 // samples that did not fit even alone (each with a warning)
+    int outOfMemoryRetries = 0;                 // batches halved after an out-of-memory error
+    std::uint64_t predictedPeakBytes = 0;       // the planner's peak allocated for this run's largest batch
     bool cancelled = false;
     double seconds = 0;
     // Where the time went (wall seconds; the forward is synchronised before it is timed).
@@ -48,6 +59,8 @@ struct RunSummary {
 class Observer {
 public:
     virtual ~Observer() = default;
+    // Before the model loads: the resolved profile and how the run is placed (the progress header).
+    virtual void onPlanned(const hw::Profile& profile, const hw::RunPlan& plan) {}
     virtual void onRunStarted(int total, int alreadyDone) {}
     virtual void onSampleDone(const SampleResult& result) {}
     virtual void onProgress(const Progress& p) {}

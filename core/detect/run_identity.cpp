@@ -1,6 +1,7 @@
 #include "core/detect/run_identity.h"
 
 #include "core/hw/profile.h"
+#include "core/util/error.h"
 #include "core/util/file_util.h"
 
 #include <dirent.h>
@@ -9,26 +10,46 @@
 
 namespace hs::detect {
 
-ExecutionPlan planExecution(const RunSettings& s)
+std::string ExecutionPlan::deviceKind() const
+{
+    return hw.devices.empty() || hw.devices.front().device == "cpu" ? "cpu" : "cuda";
+}
+
+ExecutionPlan planExecution(const RunSettings& s, const model::ModelConfig& config,
+                            const std::vector<hw::GpuInfo>& gpus, const std::vector<hw::SequenceShape>& sequences,
+                            int capturedHeads, int knowledgeLayers)
 {
     ExecutionPlan plan;
-    const hw::Profile prof = hw::profileByName(s.profile);
-    plan.device = prof.device;
-    plan.dtype = prof.dtype;
-    plan.tokenBudget = static_cast<int>(prof.tokenBudget);
-    plan.maxTokens = static_cast<int>(prof.maxTokens);
-    // Captured attention grows with rows x prompt per copy head: keep CPU batches small.
-    plan.maxBatch = prof.device == "cpu" ? 4 : 8;
-    // The logit lens holds [rows, slice] logits per view: on a GPU the whole vocabulary fits, which
-    // saves the second pass over lm_head that slicing needs.
-    plan.vocabSlice = prof.device == "cpu" ? 8192 : (1L << 20);
-    // Layers share one lens call up to this many rows x vocabulary (about a dozen float temporaries of
-    // that size are alive at once): fewer, larger kernels. ~0.2 GB on a 16 GB card, ~3 GB on 80 GB+.
-    const std::uint64_t cap = prof.gpuMemoryCapBytes;
-    plan.lensElements = prof.device == "cpu" ? (8L << 20) : cap >= (60ULL << 30) ? (64L << 20) : cap >= (20ULL << 30) ? (8L << 20) : (4L << 20);
-    if (!s.device.empty()) plan.device = s.device;
-    if (!s.dtype.empty()) plan.dtype = s.dtype;
+    plan.profile = hw::resolveProfile({s.profile, s.gpus, s.gpuMemoryGB}, gpus);
+    plan.quant.format = model::parseWeightFormat(s.quant.empty() ? plan.profile.quantisation : s.quant);
+    plan.quant.quantiseLmHead = s.quantLmHead;
+    plan.quant.doubleQuant = s.doubleQuant;
+    if (s.doubleQuant && plan.quant.format != model::WeightFormat::NF4)
+        throw InputError("--double-quant applies to nf4 weights only");
+    hw::PlanRequest& r = plan.request;
+    r.config = config;
+    r.profile = plan.profile;
+    r.dtype = s.dtype;
+    r.quant = plan.quant;
+    if (!s.device.empty()) r.devices = hw::parseDeviceList(s.device, static_cast<int>(gpus.size()));
+    r.placement = s.placement;
+    r.sequences = sequences;
+    r.capturedHeads = capturedHeads;
+    r.knowledgeLayers = knowledgeLayers;
+    r.gpusPresent = static_cast<int>(gpus.size());
+    r.tokenBudget = s.tokenBudget;
+    plan.hw = hw::planRun(r);
     return plan;
+}
+
+ExecutionPlan planForProfile(const RunSettings& s, const model::ModelConfig& config,
+                             const std::vector<hw::GpuInfo>& detected, int capturedHeads)
+{
+    std::vector<hw::GpuInfo> gpus = detected;
+    const hw::Profile profile = hw::resolveProfile({s.profile, s.gpus, s.gpuMemoryGB}, gpus);
+    while (static_cast<int>(gpus.size()) < profile.gpuCount)
+        gpus.push_back({static_cast<int>(gpus.size()), profile.label, profile.gpuMemoryCapBytes, 0});
+    return planExecution(s, config, gpus, {}, capturedHeads, -1);
 }
 
 std::string runSettingsJson(const RunSettings& s, const std::vector<std::pair<int, int>>& heads,
@@ -39,9 +60,19 @@ std::string runSettingsJson(const RunSettings& s, const std::vector<std::pair<in
     j["dataset"] = s.datasetPath;
     j["level"] = s.level;
     j["mode"] = s.mode;
-    j["profile"] = s.profile;
-    j["device"] = plan.device;
-    j["dtype"] = plan.dtype;
+    j["profile"] = plan.profile.name;
+    j["profile_label"] = plan.profile.label;
+    if (plan.profile.name == "custom") {
+        j["gpus"] = s.gpus;
+        j["gpu_memory_gb"] = s.gpuMemoryGB;
+    }
+    j["device"] = s.device;  // as asked ("" = the profile's); the plan says where it ran
+    j["placement"] = plan.hw.placement;
+    j["dtype"] = plan.hw.dtype;
+    j["quant"] = plan.hw.format;
+    j["quant_lm_head"] = plan.quant.quantiseLmHead;
+    j["double_quant"] = plan.quant.doubleQuant;
+    j["plan"] = nlohmann::json::parse(hw::planJson(plan.hw));
     j["embedder"] = s.embedderDir.empty() ? "llm-meanpool" : s.embedderDir;
     j["limit"] = s.limit;
     nlohmann::json h = nlohmann::json::array();
@@ -53,7 +84,8 @@ std::string runSettingsJson(const RunSettings& s, const std::vector<std::pair<in
 }
 
 std::string runHash(const RunSettings& s, const std::vector<std::pair<int, int>>& heads,
-                    const std::vector<int>& layers, const std::vector<data::Sample>& samples)
+                    const std::vector<int>& layers, const std::vector<data::Sample>& samples,
+                    const ExecutionPlan& plan)
 {
     std::uint64_t h = 1469598103934665603ULL;
     auto mix = [&h](const std::string& v) { h = fnv1a64(v.data(), v.size(), h); h = fnv1a64("\x1f", 1, h); };
@@ -79,7 +111,11 @@ std::string runHash(const RunSettings& s, const std::vector<std::pair<int, int>>
     }
     // Bump when a feature's definition changes, so old sessions are not resumed with old numbers.
     mix("features-v2"); // v2: clean token PKS = emitted-token lift, clean token ECS = grounding attention
-    mix(s.level); mix(s.mode); mix(s.profile); mix(s.embedderDir);
+    mix(s.level); mix(s.mode); mix(plan.profile.name); mix(s.embedderDir);
+    if (plan.profile.name == "custom") mix(plan.profile.label);  // its memory sets the batch budget
+    // How the numbers are computed: a resumed run must not mix weight formats, dtypes or CPU and GPU.
+    mix(plan.hw.dtype); mix(plan.hw.format); mix(plan.deviceKind());
+    mix(plan.quant.quantiseLmHead ? "lm_head-quantised" : "lm_head-dense"); mix(plan.quant.doubleQuant ? "dq" : "");
     for (auto [l, hd] : heads) mix(std::to_string(l) + "," + std::to_string(hd));
     for (int l : layers) mix(std::to_string(l));
     return hex64(h);

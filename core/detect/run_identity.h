@@ -1,8 +1,11 @@
 #pragma once
-// How a run executes (device, dtype, batch limits) and what identifies it for resuming.
+// How a run executes (profile, placement, weights, batch limits) and what identifies it for resuming.
 // Torch-free.
 #include "core/data/sample.h"
 #include "core/detect/detector.h"
+#include "core/hw/planner.h"
+#include "core/model/model_config.h"
+#include "core/model/weight_format.h"
 
 #include <string>
 #include <utility>
@@ -11,24 +14,34 @@
 namespace hs::detect {
 
 struct ExecutionPlan {
-    std::string device = "cpu";
-    std::string dtype = "f32";
-    int tokenBudget = 4096;   // padded tokens per forward
-    int maxBatch = 8;
-    int maxTokens = 4096;     // longer samples are skipped with a warning
-    long vocabSlice = 8192;   // logit-lens vocabulary slice
-    long lensElements = 8L << 20; // rows x vocabulary per logit-lens call (several layers share one)
+    hw::Profile profile;          // resolved: detected, custom or by name
+    hw::PlanRequest request;      // what the planner was asked (kept to predict one sample's memory)
+    hw::RunPlan hw;               // placement, token budget, lens group size, predicted peak per device
+    model::QuantOptions quant;
+    std::string deviceKind() const;  // "cpu" or "cuda": part of the run's identity, unlike the device count
 };
 
-// From the hardware profile, overridden by explicit --device / --dtype.
-ExecutionPlan planExecution(const RunSettings& s);
+// From RunSettings: the profile (auto when s.profile is empty: suggested for `gpus`; custom from
+// s.gpus / s.gpuMemoryGB), overridden by explicit device(s), placement, dtype and weight format; then
+// planned for this model and these sequences. InputError on any request this machine cannot honour.
+ExecutionPlan planExecution(const RunSettings& s, const model::ModelConfig& config,
+                            const std::vector<hw::GpuInfo>& gpus, const std::vector<hw::SequenceShape>& sequences,
+                            int capturedHeads, int knowledgeLayers);
 
-// Method settings as JSON (stored in the session, shown in reports).
+// The plan for s's profile as if its GPUs were present (auto: the suggestion for `detected`), for
+// sequences of the profile's longest length: what `info --profile` and the GUI show before a run.
+ExecutionPlan planForProfile(const RunSettings& s, const model::ModelConfig& config,
+                             const std::vector<hw::GpuInfo>& detected, int capturedHeads);
+
+// Method and execution settings as JSON (stored in the session, shown in reports; the GUI resumes from it).
 std::string runSettingsJson(const RunSettings& s, const std::vector<std::pair<int, int>>& heads,
                             const std::vector<int>& layers, const ExecutionPlan& plan);
 
-// Hash of (model files, dataset content, method settings, profile): the same hash resumes.
+// Hash of (model files, dataset content, method settings, profile, dtype, weight format, device kind):
+// the same hash resumes, so a resumed run never mixes formats, dtypes or CPU with GPU. The number of
+// devices is left out: replicas and splits give the same features as one device.
 std::string runHash(const RunSettings& s, const std::vector<std::pair<int, int>>& heads,
-                    const std::vector<int>& layers, const std::vector<data::Sample>& samples);
+                    const std::vector<int>& layers, const std::vector<data::Sample>& samples,
+                    const ExecutionPlan& plan);
 
 } // namespace hs::detect

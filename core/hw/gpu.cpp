@@ -4,8 +4,13 @@
 
 #ifdef HS_HAVE_CUDA
 #include <ATen/cuda/CUDAContext.h>
+#include <c10/cuda/CUDACachingAllocator.h>
 #include <cuda_runtime_api.h>
 #endif
+
+#include "core/util/error.h"
+
+#include <algorithm>
 
 namespace hs::hw {
 
@@ -35,6 +40,22 @@ std::vector<GpuInfo> detectGpus(bool queryFreeMemory)
     (void)queryFreeMemory;
 #endif
     return gpus;
+}
+
+double limitDeviceMemory(int index, std::uint64_t capBytes)
+{
+#ifdef HS_HAVE_CUDA
+    const std::vector<GpuInfo> gpus = detectGpus();
+    if (index < 0 || index >= static_cast<int>(gpus.size()))
+        throw InputError("cannot cap cuda:" + std::to_string(index) + ": " + std::to_string(gpus.size()) + " GPU(s) exist");
+    const double fraction = std::min(1.0, static_cast<double>(capBytes) / static_cast<double>(gpus[index].totalBytes));
+    c10::cuda::CUDACachingAllocator::setMemoryFraction(fraction, index);
+    return fraction;
+#else
+    (void)index;
+    (void)capBytes;
+    return 0.0;
+#endif
 }
 
 } // namespace hs::hw

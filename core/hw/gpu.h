@@ -16,4 +16,9 @@ struct GpuInfo {
 
 std::vector<GpuInfo> detectGpus(bool queryFreeMemory = false);
 
+// Keeps the CUDA caching allocator of GPU `index` under capBytes (its per-process memory fraction), so an
+// allocation past the cap fails as out-of-memory instead of taking the card. Returns the fraction set;
+// 0 without CUDA (nothing to limit: host memory is not capped). InputError when the GPU does not exist.
+double limitDeviceMemory(int index, std::uint64_t capBytes);
+
 } // namespace hs::hw

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 
 namespace hs::hw {
 
@@ -46,10 +47,10 @@ const std::vector<Profile>& builtinProfiles()
         // Caps leave room for the CUDA context and the allocator's fragmentation (~8-10 %).
         return std::vector<Profile>{
             cpu,
-            // 2,048-token batches: a 7B model in f16 (12.6 GiB) leaves ~1.5 GiB for activations and captures.
-            // Weights stay in f16: quantisation is not implemented, so no profile claims it.
-            gpuProfile("t4", "NVIDIA T4 16 GB", 1, "f16", "none", 14, 2048, "single"),
-            gpuProfile("2xt4", "2 x NVIDIA T4 16 GB", 2, "f16", "none", 14, 4096, "split"),
+            // T4s: f16 compute (Turing lacks fast bf16) over NF4 weights, so a 7B model (3.6 GiB in nf4)
+            // leaves room for batches; 2xt4 splits the layers so each card holds half of them.
+            gpuProfile("t4", "NVIDIA T4 16 GB", 1, "f16", "nf4", 14, 2048, "single"),
+            gpuProfile("2xt4", "2 x NVIDIA T4 16 GB", 2, "f16", "nf4", 14, 4096, "split"),
             gpuProfile("rtx4090", "NVIDIA RTX 4090 24 GB", 1, "bf16", "none", 22, 8192, "single"),
             gpuProfile("a100-40", "NVIDIA A100 40 GB", 1, "bf16", "none", 37, 16384, "single"),
             gpuProfile("a100-80", "NVIDIA A100 80 GB", 1, "bf16", "none", 74, 32768, "single"),
@@ -81,8 +82,38 @@ Profile customProfile(int gpuCount, std::uint64_t perGpuBytes, const std::string
     // ~400 tokens of batch per GiB, as the built-in profiles (a 7B model's activations plus captures)
     p.tokenBudget = std::max<std::int64_t>(1024, static_cast<std::int64_t>(perGpuBytes / GiB) * 400);
     p.placement = gpuCount > 1 ? "replica" : "single";
-    p.label = std::to_string(gpuCount) + " GPU(s) with " + std::to_string(perGpuBytes / GiB) + " GiB";
+    char memory[32];
+    std::snprintf(memory, sizeof memory, "%g GB", static_cast<double>(perGpuBytes) / 1e9);
+    p.label = std::to_string(gpuCount) + " GPU(s) with " + memory;
     return p;
+}
+
+Profile resolveProfile(const ProfileRequest& r, const std::vector<GpuInfo>& gpus)
+{
+    const bool customGiven = r.gpuCount >= 0 || r.gpuMemoryGB > 0;
+    if (r.name == "custom") {
+        if (r.gpuCount < 1 || r.gpuMemoryGB <= 0)
+            throw InputError("profile custom needs --gpus N (at least 1) and --gpu-memory GB (more than 0)");
+        if (r.gpuMemoryGB > 4096) throw InputError("--gpu-memory " + std::to_string(r.gpuMemoryGB) + " GB is not a GPU's memory");
+        return customProfile(r.gpuCount, static_cast<std::uint64_t>(r.gpuMemoryGB * 1e9));
+    }
+    if (customGiven) throw InputError("--gpus and --gpu-memory describe a custom profile; use --profile custom with them");
+    if (r.name.empty()) {
+        Profile p = suggestProfile(gpus);
+        p.label += " (detected)";
+        return p;
+    }
+    return profileByName(r.name);
+}
+
+void requireGpus(const Profile& p, const std::vector<GpuInfo>& gpus)
+{
+    if (p.device != "cuda") return;
+    const int have = static_cast<int>(gpus.size());
+    if (have < p.gpuCount)
+        throw InputError("profile " + p.name + " needs " + std::to_string(p.gpuCount) + " CUDA GPU(s) but this " +
+                         (have == 0 ? std::string("machine or build has none") : "machine has " + std::to_string(have)) +
+                         "; choose a profile for this hardware (no --profile picks one) or name the devices with --device");
 }
 
 Profile suggestProfile(const std::vector<GpuInfo>& gpus)

@@ -7,6 +7,7 @@
 #include "core/analysis/response_features.h"
 #include "core/data/sample.h"
 #include "core/detect/model_runner.h"
+#include "core/model/llama_model.h"
 #include "core/detect/prepared_sample.h"
 #include "core/detect/redeep_extractor.h"
 #include "core/detect/redeep_math.h"
@@ -53,7 +54,7 @@ TEST_CASE("clean token PKS on a fixture model is the FFN's lift of the emitted t
     detect::PrepareOptions po;
     po.reference = false;
     detect::PreparedSample p = detect::prepareSample(s, tk, tok::ChatFormat::None, po);
-    detect::ModelRunner runner(dir, "cpu", "f32");
+    detect::ModelRunner runner(dir, model::LoadOptions{});
     std::vector<int> layers;
     for (int l = 0; l < runner.numLayers(); ++l) layers.push_back(l);
     auto caps = runner.run({&p}, {{0, 0}}, layers);

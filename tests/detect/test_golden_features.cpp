@@ -2,6 +2,7 @@
 // run with Hugging Face transformers on the tiny fixture models. Reference mode, all heads, all layers.
 #include "core/data/sample.h"
 #include "core/detect/model_runner.h"
+#include "core/model/llama_model.h"
 #include "core/detect/prepared_sample.h"
 #include "core/detect/redeep_extractor.h"
 #include "core/tokenizer/chat_template.h"
@@ -60,7 +61,9 @@ void runGolden(const std::string& modelName, const std::string& device)
     json g = json::parse(readTextFile(goldenPath));
     auto samples = goldenSamples();
     tok::Tokenizer tk = tok::Tokenizer::fromDir(dir);
-    detect::ModelRunner runner(dir, device, "f32");
+    model::LoadOptions load;
+    load.device = device;
+    detect::ModelRunner runner(dir, load);
     const int L = runner.numLayers(), H = runner.numHeads();
     REQUIRE(L == g["layers"].get<int>());
     std::vector<std::pair<int, int>> heads;

@@ -1,8 +1,8 @@
 // Hardware profiles, profile suggestion from detected GPUs, and the memory planner.
-#include "core/hw/memory_plan.h"
 #include "core/hw/profile.h"
 #include "core/model/model_config.h"
 #include "core/util/error.h"
+#include "tests/hw/hw_test_util.h"
 #include "tests/test_support.h"
 
 #include <ATen/Context.h>
@@ -12,14 +12,7 @@ using namespace hs::hw;
 
 namespace {
 
-constexpr std::uint64_t GiB = 1024ull * 1024 * 1024;
-
-hs::model::ModelConfig llama2_7b()
-{
-    return hs::model::ModelConfig::fromJsonText(
-        R"({"model_type":"llama","hidden_size":4096,"intermediate_size":11008,"num_attention_heads":32,
-            "num_hidden_layers":32,"vocab_size":32000,"max_position_embeddings":4096})", "7b");
-}
+using hs::hwtest::GiB;
 
 GpuInfo gpu(const std::string& name, std::uint64_t gib, int index = 0) { return {index, name, gib * GiB, 0}; }
 
@@ -71,26 +64,32 @@ TEST_CASE("detectGpus agrees with libtorch")
     MESSAGE("suggested profile here: " << suggestProfile().name);
 }
 
-TEST_CASE("memory planner: a 7B model fits an H200, a T4 only quantised")
+TEST_CASE("resolveProfile: auto, custom and by name; mistakes are input errors")
 {
-    auto c = llama2_7b();
-    MemoryEstimate h200 = estimateMemory(c, profileByName("h200"));
-    CHECK(h200.fits);
-    CHECK(h200.weightBytes == 2 * c.parameterCount());
-    CHECK(chooseQuantisation(c, profileByName("h200")) == "none");
+    CHECK(resolveProfile({}, {}).name == "cpu");
+    CHECK(resolveProfile({}, {}).label.find("detected") != std::string::npos);
+    CHECK(resolveProfile({}, {gpu("NVIDIA H200", 141)}).name == "h200");
+    CHECK(resolveProfile({"t4"}, {}).name == "t4");  // by name: the planner checks the GPUs exist
+    Profile c = resolveProfile({"custom", 2, 24}, {});
+    CHECK(c.name == "custom");
+    CHECK(c.device == "cuda");
+    CHECK(c.gpuCount == 2);
+    CHECK(c.gpuMemoryCapBytes == 24000000000ull / 10 * 9);
+    CHECK(c.placement == "replica");
+    CHECK_THROWS_WITH_AS(resolveProfile({"custom"}, {}), doctest::Contains("--gpus"), hs::InputError);
+    CHECK_THROWS_WITH_AS(resolveProfile({"custom", 0, 16}, {}), doctest::Contains("--gpus"), hs::InputError);
+    CHECK_THROWS_WITH_AS(resolveProfile({"custom", 1, -3}, {}), doctest::Contains("--gpu-memory"), hs::InputError);
+    CHECK_THROWS_WITH_AS(resolveProfile({"h200", 1, 0}, {}), doctest::Contains("--profile custom"), hs::InputError);
+    CHECK_THROWS_WITH_AS(requireGpus(profileByName("2xt4"), {gpu("Tesla T4", 15)}),
+                         doctest::Contains("needs 2 CUDA GPU(s)"), hs::InputError);
+    CHECK_NOTHROW(requireGpus(profileByName("cpu"), {}));
+}
 
-    Profile t4 = profileByName("t4");
-    CHECK_FALSE(estimateMemory(c, t4, "none").fits);
-    CHECK(chooseQuantisation(c, t4) != "none");
-    CHECK(chooseQuantisation(c, t4) != "");
-
-    Profile two = profileByName("2xt4");
-    MemoryEstimate split = estimateMemory(c, two, "none");
-    CHECK(split.weightBytesPerDevice * 2 >= split.weightBytes);
-    CHECK(split.weightBytesPerDevice < split.weightBytes);
-
-    MemoryEstimate cpu = estimateMemory(c, profileByName("cpu"));
-    CHECK(cpu.fits);  // host memory is not checked
-    CHECK(cpu.weightBytes == 4 * c.parameterCount());
-    CHECK_THROWS_AS(estimateMemory(c, t4, "q2"), hs::InputError);
+TEST_CASE("profiles' default weight formats: T4s quantise to nf4 with f16 compute, the rest stay dense")
+{
+    for (const Profile& p : builtinProfiles()) {
+        const bool t4 = p.name == "t4" || p.name == "2xt4";
+        CHECK_MESSAGE(p.quantisation == (t4 ? "nf4" : "none"), p.name);
+        if (t4) CHECK(p.dtype == "f16");
+    }
 }
