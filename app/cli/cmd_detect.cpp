@@ -78,6 +78,7 @@ int runDetect(const Args& a)
     s.limit = a.getInt("limit", -1);
     if (a.has("shard")) s.shard = detect::parseShard(a.get("shard"));
     s.timeBreakdown = a.flag("timing");
+    s.sharePrompts = !a.flag("no-prompt-sharing");
     if (a.has("layers")) s.layers = parseIntList(a.get("layers"), "layers");
 
     CliObserver obs(a.flag("quiet"));
@@ -93,6 +94,7 @@ int runDetect(const Args& a)
         j["invalid_skipped"] = sum.invalidSkipped;
         j["out_of_memory_skipped"] = sum.outOfMemorySkipped;
         j["out_of_memory_retries"] = sum.outOfMemoryRetries;
+        j["shared_prompt_batches"] = sum.sharedPromptBatches;
         j["plan"] = nlohmann::json::parse(hw::planJson(obs.plan));
         j["warnings"] = obs.warnings;
         j["cancelled"] = sum.cancelled;
@@ -128,6 +130,8 @@ const CommandRegistrar reg({
     "  --limit N                  first N samples only\n"
     "  --shard I/N                score only shard I of N (whole batches chosen by a hash of their first\n"
     "                             sample id); join the N sessions with `halluscope-cli merge`\n"
+    "  --no-prompt-sharing        run every sample whole (by default samples with the same prompt run it once:\n"
+    "                             its keys and values are kept and each answer runs against them)\n"
     "  --quiet                    no progress line\n"
     "  --timing                   synchronise after each forward so time_breakdown_s separates forward\n"
     "                             from extraction (otherwise one host synchronisation per batch)\n"
@@ -138,7 +142,7 @@ const CommandRegistrar reg({
     "that does not fit alone is skipped with a warning (counted in the summary).\n"
     "Exit codes: 0 ok; 2 bad input (unknown profile or device, too few GPUs, weights larger than the cap).",
     [] {
-        std::vector<std::string> f = {"quiet", "timing"};
+        std::vector<std::string> f = {"quiet", "timing", "no-prompt-sharing"};
         f.insert(f.end(), hardwareFlagNames().begin(), hardwareFlagNames().end());
         return f;
     }(),

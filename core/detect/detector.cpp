@@ -8,6 +8,7 @@
 #include "core/detect/redeep_extractor.h"
 #include "core/detect/replica_pool.h"
 #include "core/detect/run_identity.h"
+#include "core/detect/shared_prompts.h"
 #include "core/hw/gpu.h"
 #include "core/model/llama_model.h"
 #include "core/model/model_config.h"
@@ -39,7 +40,7 @@ double secondsSince(Clock::time_point t0)
 hw::SequenceShape shapeOf(const PreparedSample& p)
 {
     const std::int64_t tokens = static_cast<std::int64_t>(p.ids.size());
-    return {tokens, tokens - capturedRowBase(p), p.prefixLen};
+    return {tokens, tokens - p.firstCapturedRow(), p.prefixLen};
 }
 
 // The plan's prediction for the largest of these batches on the fullest GPU (replicas or split halves
@@ -142,6 +143,7 @@ RunSummary Detector::run(Observer& obs)
             lo.quant = plan.quant;
             if (runners.empty()) lo.onWarning = [&obs](const std::string& w) { obs.onWarning(w); };
             runners.push_back(std::make_unique<ModelRunner>(s.modelDir, lo));
+            runners.back()->setPromptSharing(s.sharePrompts);
         }
 
         // Session: the same settings on the same files resume the run.
@@ -159,7 +161,11 @@ RunSummary Detector::run(Observer& obs)
         for (const auto& p : prepared) all.push_back(&p);
         // Batches are formed over the whole dataset, so a shard computes exactly the batches one
         // process would (bit-identical features); it then keeps its own (core/detect/shard.h).
-        auto batches = makeBatches(all, static_cast<int>(plan.hw.tokenBudget), plan.hw.maxBatch);
+        const int budget = static_cast<int>(plan.hw.tokenBudget);
+        auto plainBatches = [&](std::vector<const PreparedSample*> v) { return makeBatches(std::move(v), budget, plan.hw.maxBatch); };
+        auto batches = s.sharePrompts ? makeSharedPromptBatches(all, budget, plan.hw.maxBatch,
+                                                                static_cast<int>(ModelRunner::kMinSharedPrefix), plainBatches)
+                                      : plainBatches(all);
         summary.total = static_cast<int>(samples.size());
         if (!s.shard.whole()) {
             batches.erase(std::remove_if(batches.begin(), batches.end(),
@@ -232,6 +238,7 @@ RunSummary Detector::run(Observer& obs)
             obs.onProgress(pr);
         }
         summary.cancelled = delivered < batches.size();
+        for (const auto& r : runners) summary.sharedPromptBatches += r->sharedPrefixRuns();
         if (!summary.cancelled) store.markFinished();
     } catch (const std::exception& e) {
         obs.onError(e.what());

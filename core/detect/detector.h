@@ -36,6 +36,7 @@ struct RunSettings {
     int limit = -1;                             // first N samples only
     ShardSpec shard;                            // score only this shard's batches (--shard i/N)
     bool timeBreakdown = false;                 // synchronise after each forward to time it apart
+    bool sharePrompts = true;                   // samples with one prompt run it once (core/detect/shared_prompts.h)
 };
 
 struct Progress {
@@ -50,6 +51,7 @@ struct RunSummary {
     int outOfMemorySkipped = 0;                 // samples that did not fit even alone (each with a warning)
     int outOfMemoryRetries = 0;                 // batches halved after an out-of-memory error
     std::uint64_t predictedPeakBytes = 0;       // the planner's peak allocated for this run's largest batch
+    int sharedPromptBatches = 0;                // forwards that encoded their samples' common prompt once
     bool cancelled = false;
     double seconds = 0;
     // Where the time went (wall seconds; the forward is synchronised before it is timed).

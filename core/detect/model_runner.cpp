@@ -1,5 +1,7 @@
 #include "core/detect/model_runner.h"
 
+#include "core/detect/shared_prompts.h"
+
 #include "core/model/captures.h"
 #include "core/model/llama_model.h"
 #include "core/util/error.h"
@@ -78,13 +80,6 @@ void injectOutOfMemoryBeforeForward(std::int64_t paddedTokens)
                                 std::to_string(paddedTokens) + " padded tokens");
 }
 
-int64_t capturedRowBase(const PreparedSample& p)
-{
-    int64_t base = p.prefixLen - 1;
-    for (auto [r0, r1] : p.responseChunks) base = std::min<int64_t>(base, r0);
-    return std::max<int64_t>(0, base);
-}
-
 ModelRunner::ModelRunner(const std::string& modelDir, const model::LoadOptions& options)
     : model_(model::LlamaModel::load(modelDir, options)), extractionDevice_(lastDevice(options.device))
 {
@@ -122,7 +117,7 @@ std::vector<SampleCaptures> ModelRunner::run(const std::vector<const PreparedSam
     std::vector<std::vector<std::int64_t>> seqs;
     std::vector<std::int64_t> rowBase;
     for (const PreparedSample* p : batch) {
-        const int64_t base = capturedRowBase(*p);
+        const int64_t base = p->firstCapturedRow();
         rowBase.push_back(base);
         seqs.emplace_back(p->ids.begin(), p->ids.end());
         probe.attnRows.push_back({base, -1});
@@ -140,7 +135,7 @@ std::vector<SampleCaptures> ModelRunner::run(const std::vector<const PreparedSam
     std::size_t longest = 0;
     for (const auto& q : seqs) longest = std::max(longest, q.size());
     injectOutOfMemoryBeforeForward(static_cast<std::int64_t>(longest * seqs.size()));
-    model::Captures caps = model_->forward(seqs, probe);
+    model::Captures caps = forwardBatch(seqs, probe, sharedPrefixLength(batch));
     // Split layers leave each capture on the device that made it; extraction stacks and reads them together.
     const at::Device here(extractionDevice_);
     auto gathered = [&](const std::string& name, std::size_t b) { return caps.tensor(name, b).to(here); };
@@ -158,6 +153,27 @@ std::vector<SampleCaptures> ModelRunner::run(const std::vector<const PreparedSam
         }
     }
     return out;
+}
+
+model::Captures ModelRunner::forwardBatch(const std::vector<std::vector<std::int64_t>>& seqs, const model::Probe& probe,
+                                         std::int64_t shared) const
+{
+    if (!sharePrompts_ || shared < kMinSharedPrefix) return model_->forward(seqs, probe);
+    // The common prompt once, then every sequence's own tokens against its keys and values: the captures
+    // (positions of the whole sequences) are the same, at the cost of the prompt once instead of per sample.
+    ++sharedPrefixRuns_;
+    auto prefix = model_->encodePrefix(std::vector<std::int64_t>(seqs.front().begin(), seqs.front().begin() + shared));
+    std::int64_t T = 0;
+    std::vector<std::int64_t> lengths;
+    for (const auto& q : seqs) {
+        lengths.push_back(static_cast<std::int64_t>(q.size()) - shared);
+        T = std::max(T, lengths.back());
+    }
+    at::Tensor ids = at::zeros({static_cast<std::int64_t>(seqs.size()), T}, at::kLong);
+    auto acc = ids.accessor<std::int64_t, 2>();
+    for (std::size_t b = 0; b < seqs.size(); ++b)
+        for (std::int64_t t = 0; t < lengths[b]; ++t) acc[static_cast<std::int64_t>(b)][t] = seqs[b][static_cast<std::size_t>(shared + t)];
+    return model_->forwardAfter(*prefix, ids, lengths, probe);
 }
 
 LensFn ModelRunner::lens() const

@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-namespace hs::model { class LlamaModel; struct LoadOptions; }
+namespace hs::model { class LlamaModel; struct LoadOptions; class Captures; struct Probe; }
 
 namespace hs::detect {
 
@@ -54,13 +54,19 @@ public:
     double peakAllocatedMB() const;
     void synchronize() const;   // waits for the device (timing)
 
+    // Batches whose samples share a prompt encode it once (core/detect/shared_prompts.h); on by default.
+    void setPromptSharing(bool on) { sharePrompts_ = on; }
+    int sharedPrefixRuns() const { return sharedPrefixRuns_; }  // forwards that took the shared path
+    static constexpr std::int64_t kMinSharedPrefix = 16;  // shorter common prefixes are not worth a second pass
+
 private:
+    model::Captures forwardBatch(const std::vector<std::vector<std::int64_t>>& seqs, const model::Probe& probe,
+                                 std::int64_t shared) const;
     std::unique_ptr<model::LlamaModel> model_;
+    bool sharePrompts_ = true;
+    mutable int sharedPrefixRuns_ = 0;
     std::string extractionDevice_;  // the last device of a split; the only one otherwise
 };
-
-// First captured query row of a sample: the last prompt position, or an earlier response chunk's start.
-int64_t capturedRowBase(const PreparedSample& p);
 
 // Test hook (CI has no GPU to exhaust): $HS_INJECT_OOM makes forwards fail as an exhausted allocator
 // does. "at=N[,M...]" fails the N-th (M-th, ...) forward of the process, counted from 1 over all replicas;

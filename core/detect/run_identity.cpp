@@ -74,6 +74,7 @@ std::string runSettingsJson(const RunSettings& s, const std::vector<std::pair<in
     j["double_quant"] = plan.quant.doubleQuant;
     j["plan"] = nlohmann::json::parse(hw::planJson(plan.hw));
     j["embedder"] = s.embedderDir.empty() ? "llm-meanpool" : s.embedderDir;
+    j["share_prompts"] = s.sharePrompts;
     j["limit"] = s.limit;
     nlohmann::json h = nlohmann::json::array();
     for (auto [l, hd] : heads) h.push_back({l, hd});
@@ -110,12 +111,16 @@ std::string runHash(const RunSettings& s, const std::vector<std::pair<int, int>>
         for (const auto& c : smp.promptChunks) mix(std::to_string(c.start) + "-" + std::to_string(c.end));
     }
     // Bump when a feature's definition changes, so old sessions are not resumed with old numbers.
-    mix("features-v2"); // v2: clean token PKS = emitted-token lift, clean token ECS = grounding attention
+    // v2: clean token PKS = emitted-token lift, clean token ECS = grounding attention
+    // v3: lens divergences without the m·log m − m·log p cancellation
+    mix("features-v3");
     mix(s.level); mix(s.mode); mix(plan.profile.name); mix(s.embedderDir);
     if (plan.profile.name == "custom") mix(plan.profile.label);  // its memory sets the batch budget
     // How the numbers are computed: a resumed run must not mix weight formats, dtypes or CPU and GPU.
     mix(plan.hw.dtype); mix(plan.hw.format); mix(plan.deviceKind());
     mix(plan.quant.quantiseLmHead ? "lm_head-quantised" : "lm_head-dense"); mix(plan.quant.doubleQuant ? "dq" : "");
+    // Shared prompts change the batches (equal features to rounding, not bit for bit): never mixed on resume.
+    mix(s.sharePrompts ? "prompts-shared" : "prompts-whole");
     for (auto [l, hd] : heads) mix(std::to_string(l) + "," + std::to_string(hd));
     for (int l : layers) mix(std::to_string(l));
     return hex64(h);

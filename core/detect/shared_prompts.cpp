@@ -1,5 +1,7 @@
 #include "core/detect/shared_prompts.h"
 
+#include "core/session/sample_order.h"
+
 #include <algorithm>
 #include <map>
 
@@ -50,7 +52,9 @@ Batches makeSharedPromptBatches(const std::vector<const PreparedSample*>& todo, 
             continue;
         }
         const std::int64_t S = sharedPrefixLength(g);
-        std::stable_sort(g.begin(), g.end(), [](auto* a, auto* b) { return a->ids.size() < b->ids.size(); });
+        std::sort(g.begin(), g.end(), [](auto* a, auto* b) {
+            return session::scoredBefore(a->ids.size(), a->sample->id, b->ids.size(), b->sample->id);
+        });
         std::vector<const PreparedSample*> cur;
         auto flush = [&] {
             if (cur.size() == 1) alone.push_back(cur.front());  // a leftover single runs as usual
@@ -72,9 +76,10 @@ Batches makeSharedPromptBatches(const std::vector<const PreparedSample*>& todo, 
 
     std::vector<std::pair<std::size_t, std::vector<const PreparedSample*>>> all = std::move(shared);
     for (auto& b : plainBatches(alone)) all.push_back({place[b.front()], b});
+    // Ties by the first sample's id, so the batches do not depend on the file's order (shards rely on it).
     std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
         const std::size_t la = longest(a.second), lb = longest(b.second);
-        return la != lb ? la < lb : a.first < b.first;
+        return la != lb ? la < lb : a.second.front()->sample->id < b.second.front()->sample->id;
     });
     Batches out;
     for (auto& [first, b] : all) out.push_back(std::move(b));

@@ -1,6 +1,7 @@
 // Binding checkpoint tensors to the forward's weights, and parsing device / dtype names.
 #include "core/model/llama_internal.h"
 
+#include "core/model/layer_split.h"
 #include "core/model/weight_spec.h"
 #include "core/util/error.h"
 
@@ -50,9 +51,7 @@ Placement makePlacement(const std::vector<at::Device>& devices, std::int64_t num
 {
     Placement p;
     p.devices = devices;
-    const std::size_t n = devices.size();
-    for (std::int64_t l = 0; l < numLayers; ++l)
-        p.layerSlot.push_back(static_cast<std::size_t>(l) * n / static_cast<std::size_t>(numLayers));
+    p.layerSlot = layerSlots(numLayers, devices.size());  // the planner predicts this very placement
     return p;
 }
 

@@ -52,6 +52,11 @@ detect::SampleResult resultFromRow(const Statement& st)
     return r;
 }
 
+// Samples are read in the run's scoring order (shortest first, ties by id: core/session/sample_order.h),
+// whatever order they were saved in: batches of shared prompts save out of that order, shards are merged in
+// it, and the analyses' folds follow it.
+constexpr const char* kScoringOrder = "ORDER BY total_tokens, id";
+
 // Attaches units and attention summaries to results keyed by sample seq. `where` restricts both
 // queries to one sample when given.
 void attachUnits(Database& db, std::map<std::int64_t, detect::SampleResult*>& bySeq, const std::string& where,
@@ -102,7 +107,7 @@ std::vector<std::string> SessionStore::sampleIds() const
 {
     std::lock_guard<std::mutex> lock(d_->mutex);
     std::vector<std::string> ids;
-    Statement st = d_->db.prepare("SELECT id FROM samples ORDER BY seq");
+    Statement st = d_->db.prepare(std::string("SELECT id FROM samples ") + kScoringOrder);
     while (st.step()) ids.push_back(st.getText(0));
     return ids;
 }
@@ -188,7 +193,7 @@ std::vector<detect::SampleResult> SessionStore::loadResults() const
     std::lock_guard<std::mutex> lock(d_->mutex);
     std::vector<detect::SampleResult> out;
     std::vector<std::int64_t> seqs;
-    Statement st = d_->db.prepare(std::string("SELECT ") + kSampleColumns + " FROM samples ORDER BY seq");
+    Statement st = d_->db.prepare(std::string("SELECT ") + kSampleColumns + " FROM samples " + kScoringOrder);
     while (st.step()) {
         seqs.push_back(st.getInt(0));
         out.push_back(resultFromRow(st));
@@ -241,7 +246,7 @@ analysis::FeatureTable SessionStore::featureTable() const
     t.pksNames = pksNames();
     std::lock_guard<std::mutex> lock(d_->mutex);
     std::map<std::int64_t, int> responseOf;   // sample seq -> index into responseIds
-    Statement s = d_->db.prepare("SELECT seq, id, response_label FROM samples ORDER BY seq");
+    Statement s = d_->db.prepare(std::string("SELECT seq, id, response_label FROM samples ") + kScoringOrder);
     while (s.step()) {
         responseOf[s.getInt(0)] = static_cast<int>(t.responseIds.size());
         t.responseIds.push_back(s.getText(1));
@@ -250,7 +255,8 @@ analysis::FeatureTable SessionStore::featureTable() const
     std::vector<int> maxRowLabel(t.responseIds.size(), 0);
     bool namesChecked = false;
     Statement u = d_->db.prepare(
-        "SELECT sample_seq, label, ecs, pks, token_begin, token_end FROM units ORDER BY sample_seq, idx");
+        "SELECT u.sample_seq, u.label, u.ecs, u.pks, u.token_begin, u.token_end FROM units u JOIN samples s ON "
+        "s.seq = u.sample_seq ORDER BY s.total_tokens, s.id, u.idx");
     while (u.step()) {
         const int resp = responseOf.at(u.getInt(0));
         const auto ecs = blob::decodeFloats(u.getBlob(2));

@@ -56,20 +56,22 @@ public:
     std::vector<std::string> pksNames() const;
 
     std::set<std::string> finishedSampleIds() const;
-    std::vector<std::string> sampleIds() const;   // in save order (for lists in the GUI)
+    // Reads list samples in the run's scoring order (shortest first, ties by id; sample_order.h), whatever
+    // order they were saved in, so a run, its resumption and its merged shards read alike.
+    std::vector<std::string> sampleIds() const;
     int sampleCount() const;
 
     // One transaction: the sample row (text, spans, labels), its units (features as float32 BLOBs),
     // token info and attention summaries. Saving an id again replaces it (never duplicates).
     void saveSample(const data::Sample& sample, const detect::SampleResult& result);
 
-    // Results in the order they were saved.
+    // Results in scoring order.
     std::vector<detect::SampleResult> loadResults() const;
     detect::SampleResult loadResult(const std::string& sampleId) const;   // throws InputError if absent
     // The stored sample (prompt, response, spans, labels) for display.
     data::Sample loadSample(const std::string& sampleId) const;           // throws InputError if absent
 
-    // Every stored unit as a FeatureTable row, grouped by sample in save order, with the names
+    // Every stored unit as a FeatureTable row, grouped by sample in scoring order, with the names
     // from setFeatureNames (or "ecs_k" / "pks_k" when none were set).
     analysis::FeatureTable featureTable() const;
 
