@@ -9,6 +9,7 @@
 #include "ui/log_panel.h"
 #include "ui/main_window.h"
 #include "ui/plot_widget.h"
+#include "ui/report_writer.h"
 #include "ui/sample_filter_proxy.h"
 #include "ui/samples_panel.h"
 #include "ui/threshold_panel.h"
@@ -33,6 +34,9 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QAbstractTextDocumentLayout>
+#include <QTextBlock>
+#include <QTextDocument>
 
 #include <memory>
 
@@ -295,6 +299,7 @@ void TestMainWindow::exportsPlots()
 
 void TestMainWindow::exportsHtmlReportAndParsesBack()
 {
+    window_->thresholdPanel()->bestF1Action()->trigger(); // a threshold chosen on these same scores
     const QString path = tmp_.filePath("report.html");
     QString error;
     QVERIFY2(window_->exportReport(path, &error), qPrintable(error));
@@ -324,7 +329,17 @@ void TestMainWindow::exportsHtmlReportAndParsesBack()
     QCOMPARE(metrics["confusion"].toObject()["tp"].toInt(), int(c.tp));
     QCOMPARE(root["dataset"].toObject()["responses"].toInt(), 450);
     QCOMPARE(root["settings"].toObject()["selectedHeads"].toArray().size(), 3);
-    QVERIFY(html.contains("Head ranking") && html.contains("Most confident"));
+    QVERIFY(html.contains("Head ranking"));
+    // Headings and labels that say what the numbers are.
+    QVERIFY(html.contains("Most suspicious: likely hallucinated") && html.contains("Least suspicious: likely faithful"));
+    QVERIFY(!html.contains("confident"));
+    QVERIFY(html.contains("95 % percentile bootstrap") && !html.contains("%%"));
+    QVERIFY(html.contains("<title>HalluScope report — official_llama2_7B_response_chunk.json</title>"));
+    QVERIFY(html.contains("Scores: ReDeEP (in-sample)"));
+    // The threshold here is best F1 on these very scores (chosen by the previous test's button).
+    QCOMPARE(window_->analysis()->threshold(), analysis::bestF1(s.score, s.label).threshold);
+    QVERIFY(metrics["thresholdInSample"].toBool());
+    QVERIFY(html.contains("(in-sample: the threshold was chosen for the best F1 on these same scores)"));
 }
 
 void TestMainWindow::exportsPdfCsvJson()
@@ -336,6 +351,32 @@ void TestMainWindow::exportsPdfCsvJson()
     QVERIFY(f.open(QIODevice::ReadOnly));
     QVERIFY(f.read(5) == "%PDF-");
     QVERIFY(f.size() > 20000); // text plus four images
+    // The title metadata names the report (Qt writes it as a UTF-16BE string with a byte-order mark).
+    const QByteArray pdfBytes = (f.seek(0), f.readAll());
+    QByteArray title("/Title (\xfe\xff");
+    for (QChar ch : QString("HalluScope report — official_llama2_7B"))
+        title += char(ch.unicode() >> 8), title += char(ch.unicode() & 0xff);
+    QVERIFY(pdfBytes.contains(title));
+    // No heading is left at the foot of a page without its content.
+    {
+        ReportWriter writer(*window_->analysis(), *window_->thresholdPanel(), *window_->headsPanel(), {});
+        QMap<QString, QByteArray> images;
+        QTextDocument doc;
+        doc.setHtml(writer.html(true, &images));
+        doc.setPageSize(QSizeF(595, 842)); // A4 in points
+        QVERIFY(keepHeadingsWithContent(doc) >= 0);
+        const double page = doc.pageSize().height();
+        int headings = 0;
+        for (QTextBlock b = doc.begin(); b.isValid(); b = b.next()) {
+            if (b.blockFormat().headingLevel() == 0)
+                continue;
+            ++headings;
+            const QRectF r = doc.documentLayout()->blockBoundingRect(b);
+            const double leftOnPage = (int(r.top() / page) + 1) * page - r.bottom();
+            QVERIFY2(leftOnPage >= 0.2 * page - 1, qPrintable(b.text()));
+        }
+        QVERIFY(headings >= 6);
+    }
 
     const QString csv = tmp_.filePath("scores.csv");
     QVERIFY2(window_->exportReport(csv, &error), qPrintable(error));
