@@ -103,6 +103,13 @@ void AttentionPanel::showResult(const detect::SampleResult& result)
     rebuildPickers(keepLayer, keepHead);
 }
 
+void AttentionPanel::clear()
+{
+    result_ = {};
+    rebuildPickers(-1, -1);
+    info_->setText(tr("Open a sample (double-click it in Samples) to see its attention."));
+}
+
 void AttentionPanel::rebuildPickers(int keepLayer, int keepHead)
 {
     QList<int> layers;

@@ -35,6 +35,7 @@ public Q_SLOTS:
     // A head recomputed for a sample (see AttentionRecomputer): shown at once if it is the current one.
     void addSummary(const QString& sampleId, const hs::detect::AttentionSummary& summary);
     void showMessage(const QString& message);
+    void clear(); // no sample (a new current document)
 
 Q_SIGNALS:
     void recomputeRequested(const QString& sampleId, int layer, int head);

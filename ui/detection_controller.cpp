@@ -35,6 +35,7 @@ DetectionController::DetectionController(QObject* parent, DetectionRunnerFactory
     });
     connect(worker_, &DetectionWorker::warning, this, &DetectionController::warning);
     connect(worker_, &DetectionWorker::error, this, &DetectionController::error);
+    connect(worker_, &DetectionWorker::failed, this, [this](const QString& m) { failure_ = m; });
     connect(worker_, &DetectionWorker::finished, this, &DetectionController::onWorkerFinished);
     thread_->start();
 }
@@ -58,6 +59,7 @@ void DetectionController::start(const detect::RunSettings& settings)
 void DetectionController::launch()
 {
     lastProgress_ = {};
+    failure_.clear();
     runner_ = std::shared_ptr<DetectionRunner>(factory_(settings_));
     setState(State::Running);
     std::shared_ptr<DetectionRunner> runner = runner_;
@@ -94,7 +96,9 @@ void DetectionController::stop()
 void DetectionController::onWorkerFinished(const detect::RunSummary& summary)
 {
     runner_.reset();
-    setState(state_ == State::Pausing ? State::Paused : State::Idle);
+    setState(state_ == State::Pausing && failure_.isEmpty() ? State::Paused : State::Idle);
+    if (!failure_.isEmpty())
+        Q_EMIT runFailed(failure_);
     Q_EMIT finished(summary);
 }
 

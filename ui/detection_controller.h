@@ -34,6 +34,9 @@ public:
     bool isBusy() const { return state_ == State::Running || state_ == State::Pausing || state_ == State::Stopping; }
     const detect::RunSettings& settings() const { return settings_; }
     const detect::Progress& lastProgress() const { return lastProgress_; }
+    // Why the last run failed (it threw: a bad model file, out of memory); empty when it did not.
+    // A failed run ends Idle, so Run can start it afresh.
+    const QString& failure() const { return failure_; }
 
 public Q_SLOTS:
     void start(const hs::detect::RunSettings& settings); // ignored while busy
@@ -48,6 +51,7 @@ Q_SIGNALS:
     void progress(const hs::detect::Progress& progress);
     void warning(const QString& message);
     void error(const QString& message);
+    void runFailed(const QString& message); // before finished(), when the run threw
     void finished(const hs::detect::RunSummary& summary);
 
 private:
@@ -62,6 +66,7 @@ private:
     detect::RunSettings settings_;
     detect::Progress lastProgress_;
     State state_ = State::Idle;
+    QString failure_;
 };
 
 } // namespace hs::ui

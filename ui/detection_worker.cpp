@@ -35,8 +35,10 @@ void DetectionWorker::run(std::shared_ptr<DetectionRunner> runner)
     } catch (const std::exception& e) {
         // Errors become a message at the boundary, never an abort of the GUI.
         Q_EMIT error(QString::fromStdString(e.what()));
+        Q_EMIT failed(QString::fromStdString(e.what()));
     } catch (...) {
         Q_EMIT error(tr("Detection failed with an unknown error"));
+        Q_EMIT failed(tr("Detection failed with an unknown error"));
     }
     Q_EMIT finished(summary);
 }

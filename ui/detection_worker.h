@@ -25,6 +25,7 @@ Q_SIGNALS:
     void progress(const hs::detect::Progress& progress);
     void warning(const QString& message);
     void error(const QString& message);
+    void failed(const QString& message); // the run itself threw: it ended without its results
     void finished(const hs::detect::RunSummary& summary);
 };
 

@@ -363,9 +363,7 @@ void HeadsPanel::applySelection()
     }
     analysis::RedeepParams p = analysis_->params();
     p.alpha = alpha_->value();
-    if (p.alpha != analysis_->params().alpha)
-        analysis_->setParams(p); // reselects; the hand-picked selection follows at once
-    analysis_->applySelection(sel);
+    analysis_->chooseSelection(sel, p);
 }
 
 void HeadsPanel::applyRedeepRule()
@@ -374,8 +372,10 @@ void HeadsPanel::applyRedeepRule()
     p.topN = topN_->value();
     p.topK = topK_->value();
     p.alpha = alpha_->value();
-    analysis_->setParams(p);
+    analysis_->chooseRedeepRule(p);
 }
+
+QString HeadsPanel::statusText() const { return status_->text(); }
 
 void HeadsPanel::updateSelectionSummary()
 {
@@ -390,8 +390,19 @@ void HeadsPanel::updateSelectionSummary()
         auc = QString::number(analysis::rocAucFast(s.score, s.label), 'f', 4);
     } catch (const std::exception&) {
     }
-    status_->setText(tr("Scores use %1 head(s) and %2 layer(s), α = %3 — response ROC AUC %4")
-                         .arg(sel.ecs.size()).arg(sel.pks.size()).arg(analysis_->params().alpha).arg(auc));
+    // Describes the scorer whose scores are shown: the learned ones use every column unless a
+    // selection was applied by hand, and ignore α.
+    const QString scorer = scorerTitle(analysis_->shownScorer());
+    const analysis::FeatureTable& t = analysis_->table();
+    if (analysis_->shownScorer() == QLatin1String("redeep"))
+        status_->setText(tr("%1 uses %2 head(s) and %3 layer(s), α = %4 — response ROC AUC %5")
+                             .arg(scorer).arg(sel.ecs.size()).arg(sel.pks.size()).arg(analysis_->params().alpha).arg(auc));
+    else if (analysis_->handPicked())
+        status_->setText(tr("%1 uses the %2 selected head(s) and %3 layer(s) — response ROC AUC %4")
+                             .arg(scorer).arg(sel.ecs.size()).arg(sel.pks.size()).arg(auc));
+    else
+        status_->setText(tr("%1 uses all %2 heads and %3 layers — response ROC AUC %4")
+                             .arg(scorer).arg(t.numEcs()).arg(t.numPks()).arg(auc));
 }
 
 } // namespace hs::ui

@@ -28,6 +28,7 @@ class HeadsPanel : public QWidget {
     Q_OBJECT
 public:
     explicit HeadsPanel(AnalysisState* analysis, QWidget* parent = nullptr);
+    QString statusText() const; // the footer: which scorer the scores shown use, and its AUC
 
     PlotWidget* heatmapPlot() const { return plot_; }
     QCPColorMap* headMap() const { return headMap_; }

@@ -13,6 +13,7 @@
 #include "ui/run_collector.h"
 #include "ui/run_panel.h"
 #include "ui/samples_panel.h"
+#include "ui/session_view_state.h"
 #include "ui/threshold_panel.h"
 
 #include <QAction>
@@ -30,6 +31,7 @@
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QSystemTrayIcon>
 #include <QtConcurrent/QtConcurrentRun>
 
 // Resources compiled into a static library must be registered by hand (outside any namespace).
@@ -39,6 +41,7 @@ namespace hs::ui {
 
 namespace {
 constexpr int kLayoutVersion = 2; // bump when the set of docks changes, to drop stale layouts
+constexpr double kNotifyAfterSeconds = 20;
 }
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
@@ -60,6 +63,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     createMenus();
     connectDetection();
 
+    runState_ = new QLabel(this);
+    runState_->setObjectName("status.run");
+    statusBar()->addPermanentWidget(runState_);
     statusSummary_ = new QLabel(this);
     statusBar()->addPermanentWidget(statusSummary_);
     connect(analysis_, &AnalysisState::scoresChanged, this, &MainWindow::updateTitleAndStatus);
@@ -144,6 +150,14 @@ void MainWindow::connectDetection()
     connect(controller_, &DetectionController::error, this, [this](const QString& m) {
         statusBar()->showMessage(tr("Detection failed: %1").arg(m), 10000);
     });
+    // A run from nothing is a new current document; a resumed one continues the session shown.
+    connect(controller_, &DetectionController::runStarted, this, [this](int, int alreadyDone) {
+        const QString session = QString::fromStdString(controller_->settings().sessionPath);
+        if (alreadyDone == 0 || session != documentPath_)
+            beginDocument(session, controller_->settings());
+        documentSettings_ = controller_->settings();
+        documentPath_ = session;
+    });
     connect(controller_, &DetectionController::runStarted, collector_, &RunCollector::begin);
     connect(controller_, &DetectionController::sampleDone, collector_, &RunCollector::add);
     connect(controller_, &DetectionController::sampleDone, this, [this](const detect::SampleResult& r) {
@@ -152,13 +166,42 @@ void MainWindow::connectDetection()
     connect(controller_, &DetectionController::sampleDone, attentionPanel_, &AttentionPanel::showResult);
     connect(collector_, &RunCollector::runningAucChanged, livePanel_, &LivePanel::addRunningAuc);
     connect(controller_, &DetectionController::finished, collector_, &RunCollector::end);
+    connect(controller_, &DetectionController::runStarted, this, [this] { runState_->clear(); });
+    connect(controller_, &DetectionController::runFailed, this, [this](const QString& message) {
+        runState_->setText(tr("<b style='color:#c00'>Run failed</b>"));
+        runState_->setToolTip(message);
+        logPanel_->addError(tr("Run failed: %1").arg(message));
+        if (!property("quietErrors").toBool())
+            QMessageBox::critical(this, tr("Detection failed"), tr("The run failed and scored nothing more:\n\n%1").arg(message));
+    });
     connect(controller_, &DetectionController::finished, this, [this](const detect::RunSummary& s) {
         sessionPath_ = QString::fromStdString(controller_->settings().sessionPath);
-        logPanel_->addInfo(tr("Run %1: %2 scored, %3 resumed, %4 skipped in %5 s")
-                               .arg(s.cancelled ? tr("stopped") : tr("finished"))
-                               .arg(s.processed).arg(s.resumedSkipped).arg(s.invalidSkipped)
-                               .arg(s.seconds, 0, 'f', 1));
+        const bool failed = !controller_->failure().isEmpty();
+        if (!failed)
+            logPanel_->addInfo(tr("Run %1: %2 scored, %3 resumed, %4 skipped in %5 s")
+                                   .arg(s.cancelled ? tr("stopped") : tr("finished"))
+                                   .arg(s.processed).arg(s.resumedSkipped).arg(s.invalidSkipped)
+                                   .arg(s.seconds, 0, 'f', 1));
+        notifyIfInBackground(failed ? tr("Detection failed: %1").arg(controller_->failure())
+                                    : tr("Detection %1: %2 samples scored")
+                                          .arg(s.cancelled ? tr("stopped") : tr("finished")).arg(s.processed),
+                             s.seconds);
     });
+}
+
+void MainWindow::notifyIfInBackground(const QString& message, double runSeconds)
+{
+    // Only a run long enough for the user to have turned to something else earns a notification.
+    if (isActiveWindow() || runSeconds < kNotifyAfterSeconds)
+        return;
+    QApplication::alert(this); // flashes the task-bar entry
+    if (QSystemTrayIcon::isSystemTrayAvailable() && QSystemTrayIcon::supportsMessages()) {
+        if (!tray_)
+            tray_ = new QSystemTrayIcon(windowIcon(), this);
+        tray_->show();
+        tray_->showMessage(tr("HalluScope"), message);
+    }
+    Q_EMIT notified(message);
 }
 
 bool MainWindow::openDemo()
@@ -192,8 +235,8 @@ bool MainWindow::openDemo()
 void MainWindow::openPath(const QString& path)
 {
     const DocumentKind kind = classifyPath(path);
-    recent_->add(path);
     if (kind == DocumentKind::ModelFolder) { // nothing to parse: the worker loads it when the run starts
+        recent_->add(path);
         runPanel_->setModelDir(path);
         logPanel_->addInfo(tr("Model folder: %1").arg(path));
         Q_EMIT documentLoaded(path);
@@ -224,25 +267,43 @@ void MainWindow::applyDocument(const LoadedDocument& doc)
         Q_EMIT loadFailed(doc.path, doc.error);
         return;
     }
+    recent_->add(doc.path); // only what opened goes to Open Recent
     switch (doc.kind) {
     case DocumentKind::FeatureLog:
     case DocumentKind::Session:
-        analysis_->setScoredTable(doc.scored, doc.catalog, QFileInfo(doc.path).fileName());
         if (doc.kind == DocumentKind::Session) {
-            sessionPath_ = doc.path;
             runPanel_->applySessionSettings(doc.runSettingsJson);
             runPanel_->setSessionPath(doc.path);
+            beginDocument(doc.path, runPanel_->currentSettings());
+            sessionPath_ = doc.path;
             collector_->adopt(doc.results, *doc.table);
             if (!doc.runFinished)
                 logPanel_->addInfo(tr("The run in this session is unfinished: press Run to resume it."));
+        } else {
+            // A feature log has no model, dataset or session: the Run form must not suggest that
+            // the demo's (or any earlier) run produced these numbers.
+            beginDocument(doc.path, std::nullopt);
+            for (auto set : {&RunPanel::setDatasetPath, &RunPanel::setModelDir, &RunPanel::setSessionPath,
+                             &RunPanel::setCopyHeadsFile})
+                (runPanel_->*set)(QString());
+            runPanel_->setLevel(QStringLiteral("chunk")); // the published logs are chunk level
         }
-        if (livePanel_->currentSampleId().isEmpty() && !samplesPanel_->visibleIds().isEmpty())
+        analysis_->setScoredTable(doc.scored, doc.catalog, QFileInfo(doc.path).fileName());
+        if (doc.kind == DocumentKind::Session) { // the view saved with it: selection, threshold, scorer
+            const QString scorer = applyViewState(*analysis_, loadViewState(doc.path));
+            if (!scorer.isEmpty())
+                thresholdPanel_->selectScorer(scorer);
+        }
+        analysis_->scoreWithChosenScorer();
+        if (!samplesPanel_->visibleIds().isEmpty())
             showSample(samplesPanel_->visibleIds().first()); // the most suspicious response, as a start
         logPanel_->addInfo(tr("Loaded %1: %2 responses, %3 rows, %4 ECS heads, %5 PKS layers")
                                .arg(doc.path).arg(doc.table->responseIds.size()).arg(doc.table->rows())
                                .arg(doc.table->numEcs()).arg(doc.table->numPks()));
         break;
-    case DocumentKind::Dataset:
+    case DocumentKind::Dataset: // a new document with texts and no scores yet; Run scores it
+        beginDocument(doc.path, std::nullopt);
+        analysis_->clear();
         runPanel_->setDatasetPath(doc.path);
         analysis_->updateCatalog(doc.catalog);
         logPanel_->addInfo(tr("Dataset %1: %2 samples").arg(doc.path).arg(doc.catalog.size()));
@@ -252,6 +313,17 @@ void MainWindow::applyDocument(const LoadedDocument& doc)
     }
     statusBar()->showMessage(tr("Opened %1").arg(QFileInfo(doc.path).fileName()), 5000);
     Q_EMIT documentLoaded(doc.path);
+}
+
+void MainWindow::beginDocument(const QString& path, std::optional<detect::RunSettings> settings)
+{
+    documentPath_ = path;
+    documentSettings_ = std::move(settings);
+    sessionPath_.clear();
+    analysis_->beginDocument();
+    collector_->reset();
+    livePanel_->clear();
+    attentionPanel_->clear();
 }
 
 void MainWindow::showSample(const QString& id)
@@ -275,7 +347,7 @@ void MainWindow::showSample(const QString& id)
 
 bool MainWindow::exportReport(const QString& path, QString* error)
 {
-    ReportWriter writer(*analysis_, *thresholdPanel_, *headsPanel_, runPanel_->currentSettings());
+    ReportWriter writer(*analysis_, *thresholdPanel_, *headsPanel_, documentSettings_.value_or(detect::RunSettings{}));
     return writer.write(path, error);
 }
 

@@ -7,6 +7,7 @@
 #include "ui/heads_panel.h"
 #include "ui/recent_files.h"
 #include "ui/run_panel.h"
+#include "ui/session_view_state.h"
 #include "ui/threshold_panel.h"
 
 #include <QAction>
@@ -18,6 +19,7 @@
 #include <QMessageBox>
 #include <QSettings>
 #include <QStatusBar>
+#include <QUndoStack>
 
 namespace hs::ui {
 
@@ -47,14 +49,28 @@ void MainWindow::createMenus()
     recent_ = new RecentFiles(recentMenu, this);
     connect(recent_, &RecentFiles::openRequested, this, &MainWindow::openPath);
     file->addSeparator();
+    file->addAction(tr("&Save Session"), QKeySequence::Save, this, [this] {
+        QString error;
+        if (saveSession({}, &error))
+            statusBar()->showMessage(tr("Session saved with its threshold, scorer and selection"), 5000);
+        else if (!error.isEmpty())
+            QMessageBox::information(this, tr("Save session"), error);
+    })->setStatusTip(tr("Keep the threshold, scorer and head selection with the session"));
     file->addAction(tr("Save Session &As…"), QKeySequence::SaveAs, this, &MainWindow::saveSessionAs)
-        ->setStatusTip(tr("Copy the current session file to a new place"));
+        ->setStatusTip(tr("Copy the current session, with its threshold, scorer and selection, to a new place"));
     file->addAction(tr("&Export Report…"), QKeySequence("Ctrl+E"), this, &MainWindow::exportReportWithDialog)
         ->setStatusTip(tr("HTML or PDF report with settings, metrics, plots and head ranking"));
     file->addAction(tr("Export &Scores…"), QKeySequence("Ctrl+Shift+E"), this, &MainWindow::exportScoresWithDialog)
         ->setStatusTip(tr("Per-sample scores as CSV or JSON"));
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = analysis_->undoStack()->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction* redo = analysis_->undoStack()->createRedoAction(this, tr("&Redo"));
+    redo->setShortcut(QKeySequence::Redo);
+    edit->addActions({undo, redo});
 
     QMenu* run = menuBar()->addMenu(tr("&Run"));
     run->addActions(runPanel_->actions());
@@ -109,30 +125,63 @@ void MainWindow::openWithDialog(DocumentKind kind)
     openPath(path);
 }
 
+bool MainWindow::saveSession(const QString& target, QString* error)
+{
+    auto fail = [error](const QString& why) {
+        if (error)
+            *error = why;
+        return false;
+    };
+    // The shown document's session; else the Run form's (which may belong to another document).
+    const QString source = !sessionPath_.isEmpty() ? sessionPath_
+                                                   : QString::fromStdString(runPanel_->currentSettings().sessionPath);
+    if (source.isEmpty() || !QFileInfo::exists(source))
+        return fail(tr("There is no session file yet: sessions are written by detection runs "
+                       "(set the session path in the Run panel)."));
+    if (controller_->isBusy())
+        return fail(tr("Pause or stop the run first."));
+    if (QFileInfo(source).absoluteFilePath() != QFileInfo(documentPath_).absoluteFilePath()) {
+        const QString question = tr("The window shows %1, but the session file is %2, which holds other "
+                                    "results. Save %2 anyway?")
+                                     .arg(documentPath_.isEmpty() ? tr("no document") : QFileInfo(documentPath_).fileName(),
+                                          QFileInfo(source).fileName());
+        const bool yes = confirm_ ? confirm_(question)
+                                  : QMessageBox::question(this, tr("Save session"), question) == QMessageBox::Yes;
+        if (!yes)
+            return fail(QString());
+    }
+    QString dest = source;
+    if (!target.isEmpty() && QFileInfo(target).absoluteFilePath() != QFileInfo(source).absoluteFilePath()) {
+        QFile::remove(target);
+        if (!QFile::copy(source, target))
+            return fail(tr("Could not write %1").arg(target));
+        dest = target;
+    }
+    // The view belongs to the document on screen; another session gets no view state of it.
+    const bool shown = QFileInfo(source).absoluteFilePath() == QFileInfo(documentPath_).absoluteFilePath();
+    if (shown && !saveViewState(*analysis_, dest, error))
+        return false;
+    if (dest != source) {
+        sessionPath_ = dest;
+        if (shown)
+            documentPath_ = dest;
+        runPanel_->setSessionPath(dest);
+        recent_->add(dest);
+    }
+    return true;
+}
+
 void MainWindow::saveSessionAs()
 {
-    if (sessionPath_.isEmpty() || !QFileInfo::exists(sessionPath_)) {
-        QMessageBox::information(this, tr("Save session"),
-            tr("There is no session file yet: sessions are written by detection runs "
-               "(set the session path in the Run panel)."));
-        return;
-    }
-    if (controller_->isBusy()) {
-        QMessageBox::information(this, tr("Save session"), tr("Pause or stop the run first."));
-        return;
-    }
-    const QString target = QFileDialog::getSaveFileName(this, tr("Save session as"), sessionPath_,
+    const QString start = !sessionPath_.isEmpty() ? sessionPath_
+                                                  : QString::fromStdString(runPanel_->currentSettings().sessionPath);
+    const QString target = QFileDialog::getSaveFileName(this, tr("Save session as"), start,
                                                         tr("Sessions (*.hsession *.sqlite)"));
-    if (target.isEmpty() || target == sessionPath_)
+    if (target.isEmpty())
         return;
-    QFile::remove(target);
-    if (!QFile::copy(sessionPath_, target)) {
-        QMessageBox::warning(this, tr("Save session"), tr("Could not write %1").arg(target));
-        return;
-    }
-    sessionPath_ = target;
-    runPanel_->setSessionPath(target);
-    recent_->add(target);
+    QString error;
+    if (!saveSession(target, &error) && !error.isEmpty())
+        QMessageBox::warning(this, tr("Save session"), error);
 }
 
 void MainWindow::exportReportWithDialog()
