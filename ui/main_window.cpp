@@ -2,7 +2,7 @@
 
 #include "ui/analysis_state.h"
 #include "ui/attention_panel.h"
-#include "ui/attention_recomputer.h"
+#include "ui/attention_inspector.h"
 #include "ui/demo_locator.h"
 #include "ui/detection_controller.h"
 #include "ui/heads_panel.h"
@@ -57,7 +57,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     analysis_ = new AnalysisState(this);
     controller_ = new DetectionController(this);
     collector_ = new RunCollector(analysis_, this);
-    recomputer_ = new AttentionRecomputer(this);
+    inspector_ = new AttentionInspector(this);
 
     createPanels();
     createMenus();
@@ -129,19 +129,18 @@ void MainWindow::createPanels()
     connect(samplesPanel_, &SamplesPanel::sampleActivated, this, &MainWindow::showSample);
     connect(headsPanel_, &HeadsPanel::headActivated, attentionPanel_, &AttentionPanel::selectHead);
     connect(attentionPanel_, &AttentionPanel::recomputeRequested, this, [this](const QString& id, int layer, int head) {
-        recomputer_->request(runPanel_->currentSettings(), analysis_->catalog().value(id), layer, head);
+        // The current document's model when it has one (a session's run), else the Run form's.
+        const detect::RunSettings s = documentSettings_ && !documentSettings_->modelDir.empty()
+            ? *documentSettings_ : runPanel_->currentSettings();
+        inspector_->request(s, analysis_->catalog().value(id), layer, head);
     });
 }
 
 
 void MainWindow::connectDetection()
 {
-    connect(recomputer_, &AttentionRecomputer::ready, this,
-            [this](const QString& id, const detect::AttentionSummary& summary) {
-                collector_->addAttention(id, summary);
-                attentionPanel_->addSummary(id, summary);
-            });
-    connect(recomputer_, &AttentionRecomputer::failed, this, [this](const QString& message) {
+    connect(inspector_, &AttentionInspector::ready, attentionPanel_, &AttentionPanel::showTokenAttention);
+    connect(inspector_, &AttentionInspector::failed, this, [this](const QString& message) {
         logPanel_->addWarning(message);
         attentionPanel_->showMessage(message);
     });
@@ -336,6 +335,7 @@ void MainWindow::showSample(const QString& id)
         attentionPanel_->showResult(*result);
     } else {
         livePanel_->showSampleInfo(info, score, analysis_->threshold());
+        attentionPanel_->showSample(id);
     }
     for (QDockWidget* dock : findChildren<QDockWidget*>())
         if (dock->widget() == livePanel_) {

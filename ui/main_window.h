@@ -20,7 +20,7 @@ class QSystemTrayIcon;
 namespace hs::ui {
 
 class AnalysisState;
-class AttentionRecomputer;
+class AttentionInspector;
 class AttentionPanel;
 class DetectionController;
 class HeadsPanel;
@@ -78,7 +78,7 @@ public:
     AttentionPanel* attentionPanel() const { return attentionPanel_; }
     LogPanel* logPanel() const { return logPanel_; }
     RunCollector* runCollector() const { return collector_; }
-    AttentionRecomputer* attentionRecomputer() const { return recomputer_; }
+    AttentionInspector* attentionInspector() const { return inspector_; }
 
 Q_SIGNALS:
     void documentLoaded(const QString& path);
@@ -113,7 +113,7 @@ private:
     AnalysisState* analysis_ = nullptr;
     DetectionController* controller_ = nullptr;
     RunCollector* collector_ = nullptr;
-    AttentionRecomputer* recomputer_ = nullptr;
+    AttentionInspector* inspector_ = nullptr;
     ThresholdPanel* thresholdPanel_ = nullptr;
     HeadsPanel* headsPanel_ = nullptr;
     SamplesPanel* samplesPanel_ = nullptr;

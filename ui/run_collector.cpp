@@ -46,13 +46,6 @@ const detect::SampleResult* RunCollector::result(const QString& id) const
     return it == results_.constEnd() ? nullptr : &it.value();
 }
 
-void RunCollector::addAttention(const QString& id, const detect::AttentionSummary& summary)
-{
-    auto it = results_.find(id);
-    if (it != results_.end())
-        it->attention.push_back(summary);
-}
-
 void RunCollector::adopt(const std::vector<detect::SampleResult>& results, const analysis::FeatureTable& table)
 {
     results_.clear();

@@ -26,8 +26,6 @@ public:
     // The result for a response id, or nullptr when this run did not produce it.
     const detect::SampleResult* result(const QString& id) const;
     int count() const { return static_cast<int>(order_.size()); }
-    // Keeps a head recomputed after the run with the sample's result.
-    void addAttention(const QString& id, const detect::AttentionSummary& summary);
     const analysis::FeatureTable& table() const { return *table_; }
 
 public Q_SLOTS:
