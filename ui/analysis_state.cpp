@@ -1,6 +1,7 @@
 #include "ui/analysis_state.h"
 
 #include "ui/analysis_commands.h"
+#include "ui/background_threads.h"
 
 #include "core/analysis/chunk_features.h"
 #include "core/analysis/cross_validation.h"
@@ -267,7 +268,7 @@ void AnalysisState::startAsync()
         if (!scoring_)
             Q_EMIT scoringChanged(false);
     });
-    watcher->setFuture(QtConcurrent::run(&scoreTable, job.table, params_, job.scorer));
+    watcher->setFuture(runInBackground(&scoreTable, job.table, params_, job.scorer));
 }
 
 void AnalysisState::scoreWithChosenScorer()

@@ -1,5 +1,7 @@
 #include "ui/attention_inspector.h"
 
+#include "ui/background_threads.h"
+
 #include <QThread>
 
 #include <exception>
@@ -24,6 +26,7 @@ AttentionInspector::AttentionInspector(QObject* parent)
       engine_(std::make_shared<std::unique_ptr<detect::EngineService>>())
 {
     qRegisterMetaType<hs::detect::TokenAttention>();
+    leaveTheGuiACore();
     thread_->setObjectName("hs-inspector");
     worker_->moveToThread(thread_);
     connect(thread_, &QThread::finished, worker_, &QObject::deleteLater);
@@ -64,6 +67,7 @@ void AttentionInspector::launch(Request r)
 {
     busy_ = true;
     QMetaObject::invokeMethod(worker_, [this, engine = engine_, r = std::move(r)] {
+        lowerCurrentThreadPriority();
         try {
             const auto& o = engine->get() ? (*engine)->options() : detect::EngineOptions{};
             if (!*engine || o.modelDir != r.engine.modelDir || o.device != r.engine.device || o.dtype != r.engine.dtype)

@@ -1,5 +1,6 @@
 #include "ui/detection_controller.h"
 
+#include "ui/background_threads.h"
 #include "ui/detection_worker.h"
 
 #include <QThread>
@@ -9,6 +10,7 @@ namespace hs::ui {
 void registerDetectionMetaTypes()
 {
     qRegisterMetaType<hs::detect::SampleResult>();
+    qRegisterMetaType<std::vector<hs::detect::SampleResult>>();
     qRegisterMetaType<hs::detect::AttentionSummary>();
     qRegisterMetaType<hs::detect::Progress>();
     qRegisterMetaType<hs::detect::RunSummary>();
@@ -20,6 +22,7 @@ DetectionController::DetectionController(QObject* parent, DetectionRunnerFactory
     : QObject(parent), factory_(std::move(factory))
 {
     registerDetectionMetaTypes();
+    leaveTheGuiACore();
     thread_ = new QThread(this);
     thread_->setObjectName("hs-detection");
     worker_ = new DetectionWorker;
@@ -28,7 +31,11 @@ DetectionController::DetectionController(QObject* parent, DetectionRunnerFactory
 
     // Worker → controller: queued because the two live on different threads.
     connect(worker_, &DetectionWorker::runStarted, this, &DetectionController::runStarted);
-    connect(worker_, &DetectionWorker::sampleDone, this, &DetectionController::sampleDone);
+    connect(worker_, &DetectionWorker::samplesDone, this, [this](const std::vector<detect::SampleResult>& batch) {
+        Q_EMIT samplesDone(batch);
+        for (const detect::SampleResult& r : batch)
+            Q_EMIT sampleDone(r);
+    });
     connect(worker_, &DetectionWorker::progress, this, [this](const detect::Progress& p) {
         lastProgress_ = p;
         Q_EMIT progress(p);

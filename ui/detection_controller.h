@@ -47,6 +47,9 @@ public Q_SLOTS:
 Q_SIGNALS:
     void stateChanged(hs::ui::DetectionController::State state);
     void runStarted(int total, int alreadyDone);
+    // Results arrive in batches (at most one per ~40 ms); sampleDone follows for each of them.
+    // Panels should listen to samplesDone and update once per batch.
+    void samplesDone(const std::vector<hs::detect::SampleResult>& results);
     void sampleDone(const hs::detect::SampleResult& result);
     void progress(const hs::detect::Progress& progress);
     void warning(const QString& message);

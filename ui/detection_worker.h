@@ -21,7 +21,7 @@ public:
 
 Q_SIGNALS:
     void runStarted(int total, int alreadyDone);
-    void sampleDone(const hs::detect::SampleResult& result);
+    void samplesDone(const std::vector<hs::detect::SampleResult>& results); // in order, batched
     void progress(const hs::detect::Progress& progress);
     void warning(const QString& message);
     void error(const QString& message);

@@ -1,6 +1,7 @@
 #include "ui/heads_panel.h"
 
 #include "ui/analysis_state.h"
+#include "ui/background_threads.h"
 #include "ui/feature_ranking_model.h"
 #include "ui/plot_widget.h"
 
@@ -171,7 +172,7 @@ void HeadsPanel::startRanking()
     }
     status_->setText(tr("Ranking heads and layers…"));
     std::shared_ptr<const analysis::FeatureTable> table = analysis_->tableHandle();
-    watcher_.setFuture(QtConcurrent::run([table] {
+    watcher_.setFuture(runInBackground([table] {
         try {
             return analysis::rankFeatures(*table, analysis::RankBy::MutualInfo);
         } catch (const std::exception&) {

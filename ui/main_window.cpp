@@ -2,6 +2,7 @@
 
 #include "ui/analysis_state.h"
 #include "ui/attention_panel.h"
+#include "ui/background_threads.h"
 #include "ui/attention_inspector.h"
 #include "ui/demo_locator.h"
 #include "ui/detection_controller.h"
@@ -158,11 +159,14 @@ void MainWindow::connectDetection()
         documentPath_ = session;
     });
     connect(controller_, &DetectionController::runStarted, collector_, &RunCollector::begin);
-    connect(controller_, &DetectionController::sampleDone, collector_, &RunCollector::add);
-    connect(controller_, &DetectionController::sampleDone, this, [this](const detect::SampleResult& r) {
-        livePanel_->showStreaming(r, analysis_->catalog().value(QString::fromStdString(r.sampleId)));
+    // Once per batch: the collector takes every result, Live and Attention show the newest.
+    connect(controller_, &DetectionController::samplesDone, this, [this](const std::vector<detect::SampleResult>& batch) {
+        for (const detect::SampleResult& r : batch)
+            collector_->add(r);
+        const detect::SampleResult& last = batch.back();
+        livePanel_->showStreaming(last, analysis_->catalog().value(QString::fromStdString(last.sampleId)));
+        attentionPanel_->showResult(last);
     });
-    connect(controller_, &DetectionController::sampleDone, attentionPanel_, &AttentionPanel::showResult);
     connect(collector_, &RunCollector::runningAucChanged, livePanel_, &LivePanel::addRunningAuc);
     connect(controller_, &DetectionController::finished, collector_, &RunCollector::end);
     connect(controller_, &DetectionController::runStarted, this, [this] { runState_->clear(); });
@@ -251,7 +255,7 @@ void MainWindow::openPath(const QString& path)
         applyDocument(watcher->result());
         watcher->deleteLater();
     });
-    watcher->setFuture(QtConcurrent::run(&loadDocument, path, analysis_->params()));
+    watcher->setFuture(runInBackground(&loadDocument, path, analysis_->params()));
 }
 
 void MainWindow::applyDocument(const LoadedDocument& doc)

@@ -111,9 +111,8 @@ void TestDemoRun::runsTheDemoToTheEndWithPauseAndResume()
     QCOMPARE(w.runCollector()->count(), ids.size());
     QTRY_COMPARE_WITH_TIMEOUT(w.analysis()->scores().ids.size(), std::size_t(ids.size()), 20000);
     QCOMPARE(w.runPanel()->progressBar()->value(), summary.total);
-    qInfo("demo: %d samples (paused at %d), worst event-loop gap %lld ms", int(ids.size()), atPause,
-          meter.worstGapMs());
-    QVERIFY(meter.worstGapMs() <= 100);
+    qInfo("demo: %d samples (paused at %d)", int(ids.size()), atPause);
+    uitest::checkResponsive(meter, "demo run");
     // The demo shows the ensemble's cross-validated scores once the run has ended (as the CLI demo).
     QCOMPARE(w.analysis()->scorer(), QStringLiteral("ensemble"));
     QTRY_VERIFY_WITH_TIMEOUT(!w.analysis()->isScoring() && w.analysis()->scorerNote().contains("held-out"), 120000);

@@ -326,7 +326,10 @@ void TestDocumentTruth::openingAFeatureLogReplacesEveryPanel()
     QVERIFY(loaded.wait(30000));
     QCOMPARE(window_->analysis()->scores().ids.size(), std::size_t(450));
     QVERIFY(!window_->livePanel()->currentSampleId().startsWith("fake-"));
-    QVERIFY(window_->attentionPanel()->currentSampleId().isEmpty()); // the log has no attention
+    // Attention follows the log's sample, which has nothing captured (the log has no attention).
+    QCOMPARE(window_->attentionPanel()->currentSampleId(), window_->livePanel()->currentSampleId());
+    QVERIFY(!window_->attentionPanel()->colorMap()->visible());
+    QVERIFY(!window_->attentionPanel()->tokenAttention());
     QVERIFY(window_->livePanel()->aucPlot()->graph(0)->dataCount() == 0);
     QVERIFY(window_->runCollector()->count() == 0);
     QVERIFY(window_->runPanel()->currentSettings().modelDir.empty());
