@@ -9,6 +9,7 @@
 #include "ui/heads_panel.h"
 #include "ui/live_panel.h"
 #include "ui/log_panel.h"
+#include "ui/plot_widget.h"
 #include "ui/recent_files.h"
 #include "ui/report_writer.h"
 #include "ui/run_collector.h"
@@ -73,6 +74,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     connect(analysis_, &AnalysisState::thresholdChanged, this, &MainWindow::updateTitleAndStatus);
     connect(analysis_, &AnalysisState::failed, logPanel_, &LogPanel::addError);
     updateTitleAndStatus();
+    defaultState_ = saveState(kLayoutVersion);
     restoreLayout();
     statusBar()->showMessage(tr("Open a feature log, dataset, model folder or session — or drop it here"), 8000);
 }
@@ -357,6 +359,23 @@ bool MainWindow::exportReport(const QString& path, QString* error)
 
 
 
+int MainWindow::exportAllPlots(const QString& folder, QString* error)
+{
+    if (!QDir().mkpath(folder)) {
+        if (error)
+            *error = tr("Could not create %1").arg(folder);
+        return -1;
+    }
+    int written = 0;
+    for (PlotWidget* plot : findChildren<PlotWidget*>()) {
+        const QString base = QDir(folder).filePath(plot->exportBaseName());
+        if (!plot->exportTo(base + ".png", error) || !plot->exportCsv(base + ".csv", error))
+            return -1;
+        ++written;
+    }
+    return written;
+}
+
 bool MainWindow::raisePanel(const QString& name)
 {
     QDockWidget* dock = findChild<QDockWidget*>("dock." + name.trimmed().toLower());
@@ -411,6 +430,13 @@ void MainWindow::restoreLayout()
                 splitter->restoreState(s.value("splitter/" + splitter->objectName()).toByteArray());
     }
     s.endGroup();
+}
+
+void MainWindow::resetLayout()
+{
+    QSettings().remove("mainWindow");
+    restoreState(defaultState_, kLayoutVersion); // docks, their sizes and which are shown
+    statusBar()->showMessage(tr("Default layout restored"), 4000);
 }
 
 void MainWindow::saveLayout()

@@ -56,6 +56,9 @@ public:
 
     // Writes a report; the format follows the suffix (.html, .pdf, .csv, .json).
     bool exportReport(const QString& path, QString* error = nullptr);
+    // Every plot of every panel into `folder`: NAME.png (2×) and NAME.csv (its data). Returns how
+    // many plots were written; -1 with a reason when the folder cannot be written.
+    int exportAllPlots(const QString& folder, QString* error = nullptr);
     // Brings a panel to the front by its short name ("heads", "attention", ...); false if unknown.
     bool raisePanel(const QString& name);
     // Renders the whole window to a PNG (for --screenshot and the docs).
@@ -108,6 +111,8 @@ private:
     void notifyIfInBackground(const QString& message, double runSeconds);
     void updateTitleAndStatus();
     void restoreLayout();
+    void resetLayout(); // the default dock layout, at once, and forgets the saved one
+    void showShortcuts();
     void saveLayout();
 
     AnalysisState* analysis_ = nullptr;
@@ -126,6 +131,7 @@ private:
     QLabel* statusSummary_ = nullptr;
     QLabel* runState_ = nullptr; // "Run failed" until the next run starts
     QSystemTrayIcon* tray_ = nullptr;
+    QByteArray defaultState_; // the dock layout as built, for Reset Layout
     QString sessionPath_;
     QString documentPath_;
     std::function<bool(const QString&)> confirm_;

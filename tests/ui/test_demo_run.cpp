@@ -109,7 +109,8 @@ void TestDemoRun::runsTheDemoToTheEndWithPauseAndResume()
     QCOMPARE(QSet<QString>(ids.begin(), ids.end()).size(), ids.size()); // no sample twice
     QCOMPARE(ids.size() + summary.invalidSkipped, demoSamples_);
     QCOMPARE(w.runCollector()->count(), ids.size());
-    QTRY_COMPARE_WITH_TIMEOUT(w.analysis()->scores().ids.size(), std::size_t(ids.size()), 20000);
+    // (the final scoring runs at background priority: on a loaded machine it takes a while)
+    QTRY_COMPARE_WITH_TIMEOUT(w.analysis()->scores().ids.size(), std::size_t(ids.size()), 180000);
     QCOMPARE(w.runPanel()->progressBar()->value(), summary.total);
     qInfo("demo: %d samples (paused at %d)", int(ids.size()), atPause);
     uitest::checkResponsive(meter, "demo run");

@@ -20,6 +20,13 @@
 #include "core/analysis/redeep_combiner.h"
 
 #include <QAction>
+#include <QClipboard>
+#include <QDialog>
+#include <QDockWidget>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
+#include <QTableWidget>
 #include <QApplication>
 #include <QMimeData>
 #include <QComboBox>
@@ -56,6 +63,8 @@ private Q_SLOTS:
     void learnedScorerShowsHeldOutScores();
     void samplesTableSortsFiltersAndOpens();
     void exportsPlots();
+    void exportsAllPlotsWithDataAndTitles();
+    void layoutConveniences();
     void exportsHtmlReportAndParsesBack();
     void exportsPdfCsvJson();
     void screenshotAndLayoutPersist();
@@ -295,6 +304,78 @@ void TestMainWindow::exportsPlots()
     QString error;
     QVERIFY(!roc->exportTo(tmp_.filePath("roc.bmpx"), &error));
     QVERIFY(!error.isEmpty());
+}
+
+void TestMainWindow::exportsAllPlotsWithDataAndTitles()
+{
+    const QString dir = tmp_.filePath("plots");
+    QString error;
+    const int n = window_->exportAllPlots(dir, &error);
+    QVERIFY2(n >= 7, qPrintable(error)); // ROC, PR, F1, heads, Live traces, running AUC, attention
+    for (const char* name : {"roc", "precision-recall", "f1-threshold", "running-auc", "attention"}) {
+        QVERIFY2(QImage(QDir(dir).filePath(QString("%1.png").arg(name))).width() > 0, name);
+        QVERIFY2(QFileInfo(QDir(dir).filePath(QString("%1.csv").arg(name))).exists(), name);
+    }
+    // The ROC data round-trips: one CSV row per curve point, and the image names scorer and AUC.
+    ThresholdPanel* t = window_->thresholdPanel();
+    int points = 0;
+    for (int i = 0; i < t->rocPlot()->plottableCount(); ++i)
+        if (auto* c = qobject_cast<QCPCurve*>(t->rocPlot()->plottable(i)))
+            points += c->dataCount();
+    QFile csv(QDir(dir).filePath("roc.csv"));
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    const QStringList lines = QString::fromUtf8(csv.readAll()).split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.first(), QString("plot,series,x,y,z"));
+    const auto& s = window_->analysis()->scores();
+    const QString auc = QString::number(analysis::rocAuc(s.score, s.label), 'f', 4);
+    QVERIFY2(lines.filter(QRegularExpression("^roc,ReDeEP \\(in-sample\\) AUC " + auc + ",")).size() == points,
+             qPrintable(lines.value(1)));
+    auto* title = qobject_cast<QCPTextElement*>(t->rocPlot()->plotLayout()->element(0, 0));
+    QVERIFY(title && title->text() == QString("ROC · ReDeEP (in-sample) · AUC %1").arg(auc));
+    QVERIFY(t->rocPlot()->legend->visible());
+    // Copy to clipboard puts the image there.
+    QApplication::clipboard()->clear();
+    t->rocPlot()->copyToClipboard();
+    QVERIFY(!QApplication::clipboard()->pixmap().isNull());
+}
+
+void TestMainWindow::layoutConveniences()
+{
+    // Ctrl+F from anywhere focuses the Samples filter.
+    window_->thresholdPanel()->slider()->setFocus();
+    QTest::keyClick(window_.get(), Qt::Key_F, Qt::ControlModifier);
+    QTRY_VERIFY(window_->samplesPanel()->filterEdit()->hasFocus());
+    // The View menu lists the panels in the order of their shortcuts.
+    QMenu* view = nullptr;
+    for (QAction* a : window_->menuBar()->actions())
+        if (a->text() == "&View")
+            view = a->menu();
+    QVERIFY(view);
+    QStringList keys;
+    for (QAction* a : view->actions())
+        if (!a->shortcut().isEmpty())
+            keys << a->shortcut().toString();
+    QCOMPARE(keys, QStringList({"Alt+1", "Alt+2", "Alt+3", "Alt+4", "Alt+5", "Alt+6", "Alt+7"}));
+    // Reset Layout takes effect at once: a hidden panel comes back without a restart.
+    QDockWidget* heads = window_->findChild<QDockWidget*>("dock.heads");
+    heads->hide();
+    for (QAction* a : view->actions())
+        if (a->text() == "&Reset Layout")
+            a->trigger();
+    QVERIFY(!heads->isHidden());
+    // Help → Keyboard Shortcuts lists the window's shortcuts.
+    for (QAction* a : window_->menuBar()->actions())
+        if (a->text() == "&Help")
+            for (QAction* h : a->menu()->actions())
+                if (h->text() == "&Keyboard Shortcuts")
+                    h->trigger();
+    auto* dialog = window_->findChild<QDialog*>("dialog.shortcuts");
+    QVERIFY(dialog);
+    auto* table = dialog->findChild<QTableWidget*>();
+    QVERIFY(table->rowCount() > 15);
+    QVERIFY(!table->findItems(QKeySequence(QKeySequence::Find).toString(QKeySequence::NativeText), Qt::MatchExactly).isEmpty());
+    QVERIFY(!table->findItems("Undo", Qt::MatchContains).isEmpty());
+    dialog->close();
 }
 
 void TestMainWindow::exportsHtmlReportAndParsesBack()
