@@ -240,13 +240,6 @@ bool MainWindow::openDemo()
 void MainWindow::openPath(const QString& path)
 {
     const DocumentKind kind = classifyPath(path);
-    if (kind == DocumentKind::ModelFolder) { // nothing to parse: the worker loads it when the run starts
-        recent_->add(path);
-        runPanel_->setModelDir(path);
-        logPanel_->addInfo(tr("Model folder: %1").arg(path));
-        Q_EMIT documentLoaded(path);
-        return;
-    }
     ++pendingLoads_;
     statusBar()->showMessage(tr("Loading %1…").arg(QFileInfo(path).fileName()));
     QApplication::setOverrideCursor(Qt::BusyCursor);
@@ -312,6 +305,10 @@ void MainWindow::applyDocument(const LoadedDocument& doc)
         runPanel_->setDatasetPath(doc.path);
         analysis_->updateCatalog(doc.catalog);
         logPanel_->addInfo(tr("Dataset %1: %2 samples").arg(doc.path).arg(doc.catalog.size()));
+        break;
+    case DocumentKind::ModelFolder: // validated by the loader; a run input, not a document of its own
+        runPanel_->setModelDir(doc.path);
+        logPanel_->addInfo(tr("Model folder: %1 (header and tensor shapes checked)").arg(doc.path));
         break;
     default:
         break;

@@ -42,6 +42,8 @@ void MainWindow::createMenus()
     };
     addOpen(tr("Open &Dataset…"), DocumentKind::Dataset, QKeySequence::Open,
             tr("A RAGTruth folder or file, a Dolly file or the demo dataset"));
+    file->addAction(tr("Open Dataset &Folder…"), this, [this] { openWithDialog(DocumentKind::Unknown); })
+        ->setStatusTip(tr("A RAGTruth folder (response.jsonl + source_info.jsonl)"));
     addOpen(tr("Open &Model Folder…"), DocumentKind::ModelFolder, QKeySequence("Ctrl+Shift+M"),
             tr("A folder with config.json, *.safetensors and tokenizer.json"));
     addOpen(tr("Open &Session…"), DocumentKind::Session, QKeySequence("Ctrl+Shift+O"),
@@ -183,6 +185,9 @@ void MainWindow::openWithDialog(DocumentKind kind)
     switch (kind) {
     case DocumentKind::ModelFolder:
         path = QFileDialog::getExistingDirectory(this, tr("Open model folder"), dir);
+        break;
+    case DocumentKind::Unknown: // a dataset that is a folder (RAGTruth)
+        path = QFileDialog::getExistingDirectory(this, tr("Open dataset folder"), dir);
         break;
     case DocumentKind::Session:
         path = QFileDialog::getOpenFileName(this, tr("Open session"), dir,

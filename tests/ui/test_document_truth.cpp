@@ -25,6 +25,8 @@
 #include <QAbstractItemModel>
 #include <QApplication>
 #include <QComboBox>
+#include <QDir>
+#include <QSettings>
 #include <QLabel>
 #include <QMessageBox>
 #include <QSignalSpy>
@@ -96,6 +98,7 @@ private Q_SLOTS:
     void headSelectionIsUndoable();
     void saveSessionKeepsTheViewAndAsksForAnotherDocument();
     void openingAFeatureLogReplacesEveryPanel();
+    void modelFolderIsValidatedAndFailedOpensAreNotRecent();
     void failedRunEndsInAnErrorState();
     void longRunInTheBackgroundNotifies();
 
@@ -343,6 +346,30 @@ void TestDocumentTruth::openingAFeatureLogReplacesEveryPanel()
     QVERIFY(f.open(QIODevice::ReadOnly));
     const QByteArray bytes = f.readAll();
     QVERIFY(!bytes.contains("some-model") && !bytes.contains("some-dataset") && !bytes.contains("d.hsession"));
+}
+
+void TestDocumentTruth::modelFolderIsValidatedAndFailedOpensAreNotRecent()
+{
+    // A folder with a config.json but no weights: refused when opened, with the kind named, and
+    // kept out of Open Recent.
+    QDir(tmp_.path()).mkpath("broken-model");
+    const QString broken = tmp_.filePath("broken-model");
+    QFile::copy(QStringLiteral(HS_TEST_DEMO_DATASET) + "/../model/config.json", broken + "/config.json");
+    QSignalSpy failed(window_.get(), &MainWindow::loadFailed);
+    QSignalSpy loaded(window_.get(), &MainWindow::documentLoaded);
+    window_->openPath(broken);
+    QVERIFY(failed.wait(10000));
+    QVERIFY2(failed.first().at(1).toString().contains("as a model folder"), qPrintable(failed.first().at(1).toString()));
+    QVERIFY(!QSettings().value("recentFiles").toStringList().contains(QFileInfo(broken).absoluteFilePath()));
+    QVERIFY(window_->runPanel()->currentSettings().modelDir != broken.toStdString());
+    // The demo's model folder passes (header and shapes checked) and becomes the Run form's model.
+    const QString demoModel = QFileInfo(QStringLiteral(HS_TEST_DEMO_DATASET) + "/../model").absoluteFilePath();
+    if (!QFileInfo::exists(demoModel + "/model.safetensors"))
+        QSKIP("the demo model is absent");
+    window_->openPath(demoModel);
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(QString::fromStdString(window_->runPanel()->currentSettings().modelDir), demoModel);
+    QCOMPARE(QSettings().value("recentFiles").toStringList().value(0), demoModel);
 }
 
 void TestDocumentTruth::failedRunEndsInAnErrorState()
