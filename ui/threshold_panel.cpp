@@ -312,9 +312,10 @@ void ThresholdPanel::rebuildCurves()
     }
     // Exported images carry what they show (scorer and AUC) in their title.
     const QString aucText = any ? tr(" · AUC %1").arg(analysis::rocAuc(fitS, fitL), 0, 'f', 4) : QString();
-    setPlotTitle(roc_, tr("ROC · %1%2").arg(shown, aucText));
-    setPlotTitle(pr_, tr("Precision–recall · %1").arg(shown));
-    setPlotTitle(f1_, tr("F1 vs threshold · %1").arg(shown));
+    // (two lines, so a narrow plot keeps the whole title)
+    setPlotTitle(roc_, tr("ROC\n%1%2").arg(shown, aucText));
+    setPlotTitle(pr_, tr("Precision–recall\n%1").arg(shown));
+    setPlotTitle(f1_, tr("F1 vs threshold\n%1").arg(shown));
     updateShownLabel();
     summary_->setText(summary.isEmpty() ? tr("Open a feature log or session, or run detection.")
                                         : summary.join("<br>"));
