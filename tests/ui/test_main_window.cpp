@@ -56,6 +56,7 @@ private Q_SLOTS:
     void initTestCase();
     void loadsPublishedLogAndReproducesPaper();
     void plotsHoldData();
+    void headsHeatmapLabelsCellsAndUsesADivergingMapForPearson();
     void sliderMatchesCoreAnalysis();
     void bestF1ButtonPicksCoreBestF1();
     void splitViewShowsHeldOutOnly();
@@ -132,6 +133,35 @@ void TestMainWindow::plotsHoldData()
             cells += std::isnan(d->cell(x, y)) ? 0 : 1;
     QCOMPARE(cells, 32);
     QCOMPARE(window_->samplesPanel()->view()->model()->rowCount(), 450);
+}
+
+void TestMainWindow::headsHeatmapLabelsCellsAndUsesADivergingMapForPearson()
+{
+    HeadsPanel* h = window_->headsPanel();
+    PlotWidget* plot = h->heatmapPlot();
+    // Every one of the 32 copy heads carries its value inside its cell.
+    int inCells = 0;
+    for (int i = 0; i < plot->itemCount(); ++i)
+        if (auto* t = qobject_cast<QCPItemText*>(plot->item(i))) {
+            const double x = t->position->coords().x(), y = t->position->coords().y();
+            QVERIFY(!std::isnan(h->headMap()->data()->data(x, y)));
+            QCOMPARE(t->text(), QString::number(h->headMap()->data()->data(x, y), 'g', 2));
+            ++inCells;
+        }
+    QCOMPARE(inCells, 32);
+    // The PKS strip has layer labels of its own.
+    QVERIFY(plot->axisRect(1)->axis(QCPAxis::atRight)->visible());
+    QVERIFY(plot->axisRect(1)->axis(QCPAxis::atRight)->tickLabels());
+    // Pearson r: a diverging map, white at 0, over a range symmetric about 0.
+    auto* metric = h->findChild<QComboBox*>();
+    QVERIFY(metric);
+    metric->setCurrentIndex(metric->findText("Pearson r"));
+    const QCPRange range = h->headMap()->colorScale()->dataRange();
+    QVERIFY(std::abs(range.lower + range.upper) < 1e-12);
+    const QRgb mid = h->headMap()->gradient().color(0, QCPRange(-1, 1));
+    QVERIFY(qRed(mid) > 240 && qGreen(mid) > 240 && qBlue(mid) > 240);
+    metric->setCurrentIndex(0);
+    QVERIFY(qGreen(h->headMap()->gradient().color(0.5, QCPRange(0, 1))) < 200); // viridis again
 }
 
 void TestMainWindow::sliderMatchesCoreAnalysis()
