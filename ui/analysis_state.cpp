@@ -1,5 +1,8 @@
 #include "ui/analysis_state.h"
 
+#include "ui/analysis_commands.h"
+#include "ui/background_threads.h"
+
 #include "core/analysis/chunk_features.h"
 #include "core/analysis/cross_validation.h"
 #include "core/analysis/method.h"
@@ -7,6 +10,7 @@
 
 #include <QCryptographicHash>
 #include <QFutureWatcher>
+#include <QUndoStack>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
@@ -14,7 +18,52 @@
 
 namespace hs::ui {
 
-AnalysisState::AnalysisState(QObject* parent) : QObject(parent) {}
+AnalysisState::AnalysisState(QObject* parent) : QObject(parent), undo_(new QUndoStack(this)) {}
+
+void AnalysisState::beginDocument()
+{
+    ++generation_; // scorings still in flight belong to the previous document
+    pending_.reset();
+    thresholdChosen_ = false;
+    undo_->clear();
+}
+
+void AnalysisState::followBestF1()
+{
+    if (thresholdChosen_)
+        return;
+    threshold_ = hasData() ? bestThreshold_ : 0.5;
+}
+
+void AnalysisState::chooseThreshold(double threshold, bool dragging)
+{
+    if (threshold == threshold_ && thresholdChosen_)
+        return;
+    undo_->push(new ThresholdCommand(this, threshold_, thresholdChosen_, threshold, dragging));
+}
+
+void AnalysisState::chooseSelection(const analysis::Selection& selection, const analysis::RedeepParams& params)
+{
+    undo_->push(new SelectionCommand(this, {params_, selection_, handPicked_}, {params, selection, true},
+                                     tr("Apply head selection")));
+}
+
+void AnalysisState::chooseRedeepRule(const analysis::RedeepParams& params)
+{
+    undo_->push(new SelectionCommand(this, {params_, selection_, handPicked_}, {params, {}, false},
+                                     tr("ReDeEP selection")));
+}
+
+void AnalysisState::restoreSelection(const analysis::RedeepParams& params, const analysis::Selection& selection,
+                                     bool handPicked)
+{
+    if (!handPicked) {
+        setParams(params);
+        return;
+    }
+    params_ = params; // applySelection rescores with this α
+    applySelection(selection);
+}
 
 int AnalysisState::indexOf(const QString& id) const
 {
@@ -46,8 +95,17 @@ QStringList scorerMethods()
 }
 
 namespace {
-
 constexpr int kScorerFolds = 5;
+} // namespace
+
+QString scorerTitle(const QString& method)
+{
+    if (method == QLatin1String("redeep"))
+        return QObject::tr("ReDeEP (in-sample)");
+    return QObject::tr("%1 (%2-fold held-out)").arg(method).arg(kScorerFolds);
+}
+
+namespace {
 
 // The response scores of a learned method, each held out (see ScorerSpec). Throws on failure;
 // returns false (leaving `scores` alone) when there are too few responses for the folds.
@@ -100,6 +158,8 @@ ScoredTable scoreTable(std::shared_ptr<const analysis::FeatureTable> table, cons
         out.rowScores = normalisedRowScores(*out.table, out.selection, params);
         const bool learned = scorer.method != QLatin1String("redeep")
                              && learnedScores(*out.table, scorer, &out.scores, &out.scorerNote);
+        if (learned)
+            out.method = scorer.method;
         if (!learned) {
             out.scores = analysis::scoreRedeep(*out.table, out.selection, params);
             if (out.scorerNote.isEmpty())
@@ -188,13 +248,17 @@ void AnalysisState::startAsync()
         Q_EMIT scoringChanged(true);
     }
     auto* watcher = new QFutureWatcher<ScoredTable>(this);
-    connect(watcher, &QFutureWatcher<ScoredTable>::finished, this, [this, watcher, job] {
+    connect(watcher, &QFutureWatcher<ScoredTable>::finished, this, [this, watcher, job, generation = generation_] {
         watcher->deleteLater();
         if (pending_) { // a newer table or scorer arrived meanwhile: this result is already stale
             startAsync();
             return;
         }
         scoring_ = false;
+        if (generation != generation_) { // another document is on screen now
+            Q_EMIT scoringChanged(false);
+            return;
+        }
         ScoredTable result = watcher->result();
         if (job.live && learnedScorer())
             result.scorerNote = tr("ReDeEP, in-sample, while the run goes on; %1 (held-out) when it ends").arg(scorer_);
@@ -204,7 +268,13 @@ void AnalysisState::startAsync()
         if (!scoring_)
             Q_EMIT scoringChanged(false);
     });
-    watcher->setFuture(QtConcurrent::run(&scoreTable, job.table, params_, job.scorer));
+    watcher->setFuture(runInBackground(&scoreTable, job.table, params_, job.scorer));
+}
+
+void AnalysisState::scoreWithChosenScorer()
+{
+    if (shownScorer_ != scorer_ && hasData()) // waits behind a scoring in flight (pending_)
+        rescoreWithCurrentScorer();
 }
 
 void AnalysisState::rescoreWithCurrentScorer()
@@ -214,7 +284,6 @@ void AnalysisState::rescoreWithCurrentScorer()
         return;
     }
     rescore();
-    threshold_ = hasData() ? analysis::bestF1(scores_.score, scores_.label).threshold : 0.5;
     Q_EMIT scoresChanged();
     Q_EMIT thresholdChanged(threshold_);
 }
@@ -228,12 +297,15 @@ void AnalysisState::setScoredTable(ScoredTable scored, SampleCatalog catalog, co
     scores_ = std::move(scored.scores);
     rowScores_ = std::move(scored.rowScores);
     scorerNote_ = scored.scorerNote;
+    shownScorer_ = scored.method;
+    bestThreshold_ = scored.bestThreshold;
     if (!scored.error.isEmpty())
         Q_EMIT failed(scored.error);
     updateScoreRange();
     computeHeldOut();
-    // Start at the best-F1 threshold: the most useful first view.
-    threshold_ = hasData() ? scored.bestThreshold : 0.5;
+    // A document starts at the best-F1 threshold (the most useful first view); once the user has
+    // chosen one, it is theirs and stays.
+    followBestF1();
     Q_EMIT tableChanged();
     Q_EMIT scoresChanged();
     Q_EMIT thresholdChanged(threshold_);
@@ -269,6 +341,7 @@ void AnalysisState::setParams(const analysis::RedeepParams& params)
     }
     rescore();
     Q_EMIT scoresChanged();
+    Q_EMIT thresholdChanged(threshold_);
 }
 
 void AnalysisState::applySelection(const analysis::Selection& selection)
@@ -282,6 +355,7 @@ void AnalysisState::applySelection(const analysis::Selection& selection)
     }
     rescore();
     Q_EMIT scoresChanged();
+    Q_EMIT thresholdChanged(threshold_);
 }
 
 void AnalysisState::setThreshold(double threshold)
@@ -308,6 +382,9 @@ void AnalysisState::rescore()
         scores_ = analysis::scoreRedeep(*table_, selection_, params_);
         rowScores_ = normalisedRowScores(*table_, selection_, params_);
         scorerNote_ = tr("ReDeEP, fitted on all responses (in-sample, as published)");
+        shownScorer_ = QStringLiteral("redeep");
+        bestThreshold_ = analysis::bestF1(scores_.score, scores_.label).threshold;
+        followBestF1();
     } catch (const std::exception& e) {
         scores_ = {};
         Q_EMIT failed(QString::fromStdString(e.what()));

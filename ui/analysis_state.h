@@ -14,6 +14,8 @@
 #include <optional>
 #include <vector>
 
+class QUndoStack;
+
 namespace hs::ui {
 
 // How the response scores that the panels show are made.
@@ -29,6 +31,9 @@ struct ScorerSpec {
 };
 // The scorer names offered in the GUI, ReDeEP first.
 QStringList scorerMethods();
+// A scorer's name as the GUI shows it, saying whether its scores are in-sample or held out
+// ("ReDeEP (in-sample)", "ensemble (5-fold held-out)").
+QString scorerTitle(const QString& method);
 
 // A table with its ReDeEP selection and scores, computed off the GUI thread (selection ranks
 // every feature by AUC, which takes tens of milliseconds on token-level tables).
@@ -40,6 +45,7 @@ struct ScoredTable {
     std::vector<double> rowScores; // ReDeEP's d per table row, mapped to [0, 1] over the table
     double bestThreshold = 0.5;
     QString error; // why scoring failed (e.g. one class only); scores are then empty
+    QString method = QStringLiteral("redeep"); // the scorer that made `scores` (ReDeEP when a learned one could not run)
     // What the scores are, in words ("chunk-logistic, 5-fold held-out", or why ReDeEP was used
     // instead: too few responses for cross-validation yet).
     QString scorerNote;
@@ -72,8 +78,13 @@ public:
     // The normalised row scores of one response, in row order (empty when unknown).
     std::vector<double> rowScoresOf(const QString& id) const;
 
+    // The scorer the user chose; the one whose scores are on screen (they differ while a learned
+    // scorer waits for a run to end or for enough responses, and while it is computing); and
+    // what the shown scores are, in words.
     const QString& scorer() const { return scorer_; }
+    const QString& shownScorer() const { return shownScorer_; }
     const QString& scorerNote() const { return scorerNote_; }
+    bool handPicked() const { return handPicked_; }
     // Switches how response scores are made (see ScorerSpec); learned scorers finish on a worker
     // thread and announce themselves with scoresChanged.
     void setScorer(const QString& method);
@@ -85,6 +96,9 @@ public:
     // deterministic hash of the id), used to pick a threshold on one part and judge it on the other.
     const std::vector<bool>& heldOut() const { return heldOut_; }
 
+    // A new current document (opened file or new run): the next scores start at their best-F1
+    // threshold, and the undo history of the previous document is dropped.
+    void beginDocument();
     // Replaces the data; selects heads/layers with the current parameters and rescores.
     void setTable(std::shared_ptr<const analysis::FeatureTable> table, SampleCatalog catalog,
                   const QString& sourceName);
@@ -97,6 +111,9 @@ public:
     void setTableAsync(std::shared_ptr<const analysis::FeatureTable> table, SampleCatalog catalog,
                        const QString& sourceName, bool live = false);
     bool isScoring() const { return scoring_; }
+    // An opened document arrives scored by ReDeEP (in its loader): this starts the chosen learned
+    // scorer on it, if that is what the user chose.
+    void scoreWithChosenScorer();
     void updateCatalog(const SampleCatalog& catalog); // merges, keeps scores
     // New parameters: reselects by AUC (ReDeEP's rule) and rescores.
     void setParams(const analysis::RedeepParams& params);
@@ -104,6 +121,20 @@ public:
     void applySelection(const analysis::Selection& selection);
     void setThreshold(double threshold);
     void clear();
+
+    // What the user does, undoably (QUndoStack). The user's threshold then stays where it is when
+    // the scores change (another scorer, selection or finished run); before the first choice of a
+    // document it follows the best-F1 threshold of the scores shown.
+    QUndoStack* undoStack() const { return undo_; }
+    // `dragging`: a step of a slider drag or spin-box run; consecutive steps are one undo step.
+    void chooseThreshold(double threshold, bool dragging = false);
+    // A hand-picked selection, scored with `params` (the Heads panel's α).
+    void chooseSelection(const analysis::Selection& selection, const analysis::RedeepParams& params);
+    void chooseRedeepRule(const analysis::RedeepParams& params); // back to ReDeEP's rule with these N, K, α
+    bool thresholdChosen() const { return thresholdChosen_; }
+    void setThresholdChosen(bool chosen) { thresholdChosen_ = chosen; } // for the undo commands
+    // Puts back a selection state recorded by chooseSelection/chooseRedeepRule (undo/redo).
+    void restoreSelection(const analysis::RedeepParams& params, const analysis::Selection& selection, bool handPicked);
 
 Q_SIGNALS:
     void tableChanged();      // new data (and therefore new scores)
@@ -120,6 +151,7 @@ private:
     bool learnedScorer() const { return scorer_ != QLatin1String("redeep"); }
     void rescoreLearnedAsync();
     void rescoreWithCurrentScorer();
+    void followBestF1(); // unless the user chose a threshold
 
     std::shared_ptr<const analysis::FeatureTable> table_;
     SampleCatalog catalog_;
@@ -129,7 +161,10 @@ private:
     analysis::ResponseScores scores_;
     std::vector<double> rowScores_;
     std::vector<bool> heldOut_;
-    QString scorer_ = QStringLiteral("redeep"), scorerNote_;
+    QString scorer_ = QStringLiteral("redeep"), shownScorer_ = QStringLiteral("redeep"), scorerNote_;
+    QUndoStack* undo_ = nullptr;
+    bool thresholdChosen_ = false; // the user set the threshold in this document
+    double bestThreshold_ = 0.5;
     bool handPicked_ = false; // the selection was applied by hand (learned scorers then use only it)
     double threshold_ = 0.5, minScore_ = 0, maxScore_ = 1;
     struct PendingTable {
@@ -141,6 +176,7 @@ private:
     };
     std::optional<PendingTable> pending_;
     bool scoring_ = false;
+    int generation_ = 0; // bumped by beginDocument; async results of an older one are dropped
 };
 
 } // namespace hs::ui

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 namespace hs::ui {
 
@@ -37,6 +38,8 @@ AttentionPanel::AttentionPanel(QWidget* parent) : QWidget(parent)
     plot_->axisRect()->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
     scale_->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
     connect(plot_, &QCustomPlot::mouseMove, this, &AttentionPanel::showHover);
+    connect(plot_->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, &AttentionPanel::updateTokenTicks);
+    connect(plot_->yAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, &AttentionPanel::updateTokenTicks);
 
     layerCombo_ = new QComboBox(this);
     layerCombo_->setToolTip(tr("Layer of the copy head"));
@@ -71,7 +74,8 @@ AttentionPanel::AttentionPanel(QWidget* parent) : QWidget(parent)
     otherHead_->setToolTip(tr("Head to recompute"));
     compute_ = new QPushButton(tr("Compute"), this);
     compute_->setToolTip(tr("Recompute this head's attention for the current sample on the worker thread"));
-    connect(compute_, &QPushButton::clicked, this, [this] { selectHead(otherLayer_->value(), otherHead_->value()); });
+    // Compute always asks the engine: any head, captured or not, at token resolution.
+    connect(compute_, &QPushButton::clicked, this, [this] { requestTokenView(otherLayer_->value(), otherHead_->value()); });
 
     auto* bar = new QHBoxLayout;
     bar->addWidget(new QLabel(tr("Layer"), this));
@@ -99,8 +103,26 @@ void AttentionPanel::showResult(const detect::SampleResult& result)
 {
     const int keepLayer = layerCombo_->currentData().toInt();
     const int keepHead = headCombo_->currentData().toInt();
+    if (result.sampleId != result_.sampleId)
+        leaveTokenMode(); // its token view belonged to the previous sample
     result_ = result;
     rebuildPickers(keepLayer, keepHead);
+}
+
+void AttentionPanel::showSample(const QString& sampleId)
+{
+    detect::SampleResult bare;
+    bare.sampleId = sampleId.toStdString();
+    showResult(bare);
+    info_->setText(tr("Sample %1 has no captured attention: choose a layer and head under “Other head” and "
+                      "press Compute to see it at token resolution.").arg(sampleId));
+}
+
+void AttentionPanel::clear()
+{
+    result_ = {};
+    rebuildPickers(-1, -1);
+    info_->setText(tr("Open a sample (double-click it in Samples) to see its attention."));
 }
 
 void AttentionPanel::rebuildPickers(int keepLayer, int keepHead)
@@ -146,22 +168,34 @@ void AttentionPanel::selectHead(int layer, int head)
         info_->setText(tr("Open a finished sample first (double-click it in the Samples panel)."));
         return;
     }
-    info_->setText(tr("Head (%1, %2) was not captured for sample %3: recomputing it…")
-                       .arg(layer).arg(head).arg(QString::fromStdString(result_.sampleId)));
-    Q_EMIT recomputeRequested(QString::fromStdString(result_.sampleId), layer, head);
+    requestTokenView(layer, head);
 }
 
-void AttentionPanel::addSummary(const QString& sampleId, const detect::AttentionSummary& summary)
+void AttentionPanel::requestTokenView(int layer, int head)
 {
-    if (sampleId != QString::fromStdString(result_.sampleId))
+    if (result_.sampleId.empty()) {
+        info_->setText(tr("Open a finished sample first (double-click it in the Samples panel)."));
         return;
-    result_.attention.push_back(summary);
-    rebuildPickers(summary.layer, summary.head);
+    }
+    info_->setText(tr("Computing head (%1, %2) for sample %3 at token resolution…")
+                       .arg(layer).arg(head).arg(QString::fromStdString(result_.sampleId)));
+    Q_EMIT recomputeRequested(QString::fromStdString(result_.sampleId), layer, head);
 }
 
 void AttentionPanel::showMessage(const QString& message)
 {
     info_->setText(message);
+}
+
+void AttentionPanel::leaveTokenMode()
+{
+    if (!tokenMode_)
+        return;
+    tokenMode_ = false;
+    plot_->xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+    plot_->yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+    plot_->xAxis->setTickLabelRotation(0);
+    plot_->xAxis->setLabel(tr("Prompt chunk / token bin"));
 }
 
 void AttentionPanel::drawSelected()
@@ -195,6 +229,7 @@ void AttentionPanel::drawSelected()
             d->setCell(c, r, v);
             peak = std::max(peak, v);
         }
+    leaveTokenMode();
     shownRows_ = summary->rows;
     shownCols_ = summary->cols;
     map_->setVisible(true);
@@ -213,17 +248,127 @@ void AttentionPanel::showHover(QMouseEvent* event)
         return;
     const int col = int(std::lround(plot_->xAxis->pixelToCoord(event->pos().x())));
     const int row = int(std::lround(plot_->yAxis->pixelToCoord(event->pos().y())));
-    if (col < 0 || row < 0 || col >= shownCols_ || row >= shownRows_) {
+    const QString text = hoverText(col, row);
+    if (text.isEmpty())
         QToolTip::hideText();
+    else
+        QToolTip::showText(event->globalPosition().toPoint(), text, plot_);
+}
+
+QString AttentionPanel::infoText() const { return info_->text(); }
+
+namespace {
+// A token as an axis label: whitespace made visible, so " the" and "the" differ on screen.
+QString tokenLabel(const std::string& token)
+{
+    QString t = QString::fromStdString(token);
+    t.replace('\n', QStringLiteral("⏎")).replace('\t', QStringLiteral("⇥"));
+    if (t.startsWith(' '))
+        t = QStringLiteral("␣") + t.mid(1);
+    return t.isEmpty() ? QStringLiteral("·") : t.left(24);
+}
+} // namespace
+
+void AttentionPanel::showTokenAttention(const QString& sampleId, const detect::TokenAttention& attention)
+{
+    if (sampleId != QString::fromStdString(result_.sampleId))
+        return; // another sample is on screen by now
+    token_ = attention;
+    tokenMode_ = true;
+    drawToken();
+}
+
+void AttentionPanel::drawToken()
+{
+    const detect::TokenAttention& a = token_;
+    const int rows = a.rows();
+    binSize_ = std::max(1, (a.cols() + kMaxTokenColumns - 1) / kMaxTokenColumns);
+    const int cols = (a.cols() + binSize_ - 1) / binSize_;
+    if (rows <= 0 || cols <= 0) {
+        info_->setText(tr("Head (%1, %2) has no response rows for this sample.").arg(a.layer).arg(a.head));
         return;
+    }
+    QCPColorMapData* d = map_->data();
+    d->setSize(std::max(cols, 2), std::max(rows, 2));
+    d->setRange(QCPRange(0, std::max(cols - 1, 1)), QCPRange(0, std::max(rows - 1, 1)));
+    d->fill(0);
+    float peak = 0;
+    for (int r = 0; r < rows; ++r)
+        for (int c = 0; c < a.cols(); ++c) {
+            const int bin = c / binSize_;
+            const double v = d->cell(bin, r) + a.values[std::size_t(r) * a.cols() + c];
+            d->setCell(bin, r, v);
+            peak = std::max(peak, float(v));
+        }
+    shownRows_ = rows;
+    shownCols_ = cols;
+    map_->setVisible(true);
+    map_->setDataRange(fixedScale_->isChecked() ? QCPRange(0, 1) : QCPRange(0, peak > 0 ? peak : 1));
+    plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom); // zoom into a token range, drag to pan
+    plot_->xAxis->setLabel(binSize_ > 1 ? tr("Prompt tokens (bins of %1)").arg(binSize_) : tr("Prompt token"));
+    plot_->xAxis->setRange(-0.5, cols - 0.5);
+    plot_->yAxis->setRange(-0.5, rows - 0.5);
+    updateTokenTicks();
+    QString text = tr("Sample %1 · head (%2, %3) at token resolution · %4 response tokens × %5 prompt tokens")
+                       .arg(QString::fromStdString(result_.sampleId.empty() ? std::string("?") : result_.sampleId))
+                       .arg(a.layer).arg(a.head).arg(rows).arg(a.cols());
+    if (binSize_ > 1)
+        text += tr(" · more than %1 prompt tokens: shown as %2 bins of %3 tokens (zoom in for their labels; "
+                   "each cell sums its tokens)").arg(kMaxTokenColumns).arg(cols).arg(binSize_);
+    if (a.totalRows > rows)
+        text += tr(" · the first %1 of %2 response tokens (rows are capped at %1 so a request stays quick on a CPU)")
+                    .arg(rows).arg(a.totalRows);
+    info_->setText(text);
+    plot_->requestReplot();
+}
+
+void AttentionPanel::updateTokenTicks()
+{
+    if (!tokenMode_)
+        return;
+    // Label every token that fits (about one per 14 px), so zooming in shows them all.
+    auto ticker = [](QCPAxis* axis, int count, int pixels, const std::function<QString(int)>& label) {
+        const QCPRange r = axis->range();
+        const int lo = std::max(0, int(std::ceil(r.lower))), hi = std::min(count - 1, int(std::floor(r.upper)));
+        const int visible = std::max(1, hi - lo + 1);
+        const int step = std::max(1, int(std::ceil(visible * 14.0 / std::max(pixels, 1))));
+        QSharedPointer<QCPAxisTickerText> t(new QCPAxisTickerText);
+        for (int i = lo - lo % step; i <= hi; i += step)
+            if (i >= 0)
+                t->addTick(i, label(i));
+        axis->setTicker(t);
+        axis->setSubTicks(false);
+    };
+    const detect::TokenAttention& a = token_;
+    ticker(plot_->yAxis, a.rows(), plot_->axisRect()->height(),
+           [&](int r) { return tokenLabel(a.rowTokens[r]); });
+    ticker(plot_->xAxis, shownCols_, plot_->axisRect()->width(), [&](int c) {
+        return binSize_ > 1 ? QString::number(c * binSize_) : tokenLabel(a.colTokens[c]);
+    });
+    plot_->xAxis->setTickLabelRotation(binSize_ > 1 ? 0 : 60);
+}
+
+QString AttentionPanel::hoverText(int col, int row) const
+{
+    if (col < 0 || row < 0 || col >= shownCols_ || row >= shownRows_)
+        return {};
+    const double weight = map_->data()->data(col, row);
+    if (tokenMode_) {
+        const detect::TokenAttention& a = token_;
+        const QString from = QString::fromStdString(a.rowTokens[row]);
+        if (binSize_ > 1) {
+            const int first = col * binSize_, last = std::min(a.cols(), first + binSize_) - 1;
+            return tr("response token %1 “%2” → prompt tokens %3–%4\nattention %5 (summed)")
+                .arg(row).arg(from).arg(first).arg(last).arg(weight, 0, 'f', 4);
+        }
+        return tr("response token %1 “%2” → prompt token %3 “%4”\nattention %5")
+            .arg(row).arg(from).arg(col).arg(QString::fromStdString(a.colTokens[col])).arg(weight, 0, 'f', 4);
     }
     const QString token = row < int(result_.responseTokens.size())
         ? QString::fromStdString(result_.responseTokens[row].text).trimmed() : tr("row %1").arg(row);
     const QString column = col < int(result_.promptChunkTexts.size())
         ? QString::fromStdString(result_.promptChunkTexts[col]).left(120) : tr("prompt bin %1").arg(col);
-    QToolTip::showText(event->globalPosition().toPoint(),
-                       tr("token “%1” → %2\nattention %3").arg(token, column)
-                           .arg(map_->data()->data(col, row), 0, 'f', 4), plot_);
+    return tr("token “%1” → %2\nattention %3").arg(token, column).arg(weight, 0, 'f', 4);
 }
 
 } // namespace hs::ui

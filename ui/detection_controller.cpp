@@ -1,5 +1,6 @@
 #include "ui/detection_controller.h"
 
+#include "ui/background_threads.h"
 #include "ui/detection_worker.h"
 
 #include <QThread>
@@ -9,6 +10,7 @@ namespace hs::ui {
 void registerDetectionMetaTypes()
 {
     qRegisterMetaType<hs::detect::SampleResult>();
+    qRegisterMetaType<std::vector<hs::detect::SampleResult>>();
     qRegisterMetaType<hs::detect::AttentionSummary>();
     qRegisterMetaType<hs::detect::Progress>();
     qRegisterMetaType<hs::detect::RunSummary>();
@@ -20,6 +22,7 @@ DetectionController::DetectionController(QObject* parent, DetectionRunnerFactory
     : QObject(parent), factory_(std::move(factory))
 {
     registerDetectionMetaTypes();
+    leaveTheGuiACore();
     thread_ = new QThread(this);
     thread_->setObjectName("hs-detection");
     worker_ = new DetectionWorker;
@@ -29,13 +32,18 @@ DetectionController::DetectionController(QObject* parent, DetectionRunnerFactory
     // Worker → controller: queued because the two live on different threads.
     connect(worker_, &DetectionWorker::planned, this, &DetectionController::planned);
     connect(worker_, &DetectionWorker::runStarted, this, &DetectionController::runStarted);
-    connect(worker_, &DetectionWorker::sampleDone, this, &DetectionController::sampleDone);
+    connect(worker_, &DetectionWorker::samplesDone, this, [this](const std::vector<detect::SampleResult>& batch) {
+        Q_EMIT samplesDone(batch);
+        for (const detect::SampleResult& r : batch)
+            Q_EMIT sampleDone(r);
+    });
     connect(worker_, &DetectionWorker::progress, this, [this](const detect::Progress& p) {
         lastProgress_ = p;
         Q_EMIT progress(p);
     });
     connect(worker_, &DetectionWorker::warning, this, &DetectionController::warning);
     connect(worker_, &DetectionWorker::error, this, &DetectionController::error);
+    connect(worker_, &DetectionWorker::failed, this, [this](const QString& m) { failure_ = m; });
     connect(worker_, &DetectionWorker::finished, this, &DetectionController::onWorkerFinished);
     thread_->start();
 }
@@ -59,6 +67,7 @@ void DetectionController::start(const detect::RunSettings& settings)
 void DetectionController::launch()
 {
     lastProgress_ = {};
+    failure_.clear();
     runner_ = std::shared_ptr<DetectionRunner>(factory_(settings_));
     setState(State::Running);
     std::shared_ptr<DetectionRunner> runner = runner_;
@@ -95,7 +104,9 @@ void DetectionController::stop()
 void DetectionController::onWorkerFinished(const detect::RunSummary& summary)
 {
     runner_.reset();
-    setState(state_ == State::Pausing ? State::Paused : State::Idle);
+    setState(state_ == State::Pausing && failure_.isEmpty() ? State::Paused : State::Idle);
+    if (!failure_.isEmpty())
+        Q_EMIT runFailed(failure_);
     Q_EMIT finished(summary);
 }
 

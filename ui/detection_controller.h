@@ -34,6 +34,9 @@ public:
     bool isBusy() const { return state_ == State::Running || state_ == State::Pausing || state_ == State::Stopping; }
     const detect::RunSettings& settings() const { return settings_; }
     const detect::Progress& lastProgress() const { return lastProgress_; }
+    // Why the last run failed (it threw: a bad model file, out of memory); empty when it did not.
+    // A failed run ends Idle, so Run can start it afresh.
+    const QString& failure() const { return failure_; }
 
 public Q_SLOTS:
     void start(const hs::detect::RunSettings& settings); // ignored while busy
@@ -45,10 +48,14 @@ Q_SIGNALS:
     void stateChanged(hs::ui::DetectionController::State state);
     void planned(const QString& profile, const QString& plan);  // before the model loads
     void runStarted(int total, int alreadyDone);
+    // Results arrive in batches (at most one per ~40 ms); sampleDone follows for each of them.
+    // Panels should listen to samplesDone and update once per batch.
+    void samplesDone(const std::vector<hs::detect::SampleResult>& results);
     void sampleDone(const hs::detect::SampleResult& result);
     void progress(const hs::detect::Progress& progress);
     void warning(const QString& message);
     void error(const QString& message);
+    void runFailed(const QString& message); // before finished(), when the run threw
     void finished(const hs::detect::RunSummary& summary);
 
 private:
@@ -63,6 +70,7 @@ private:
     detect::RunSettings settings_;
     detect::Progress lastProgress_;
     State state_ = State::Idle;
+    QString failure_;
 };
 
 } // namespace hs::ui

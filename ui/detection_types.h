@@ -7,6 +7,7 @@
 #include <QMetaType>
 
 Q_DECLARE_METATYPE(hs::detect::SampleResult)
+Q_DECLARE_METATYPE(std::vector<hs::detect::SampleResult>)
 Q_DECLARE_METATYPE(hs::detect::AttentionSummary)
 Q_DECLARE_METATYPE(hs::detect::Progress)
 Q_DECLARE_METATYPE(hs::detect::RunSummary)

@@ -22,10 +22,11 @@ public:
 Q_SIGNALS:
     void planned(const QString& profile, const QString& plan);  // resolved profile, planner's one-line plan
     void runStarted(int total, int alreadyDone);
-    void sampleDone(const hs::detect::SampleResult& result);
+    void samplesDone(const std::vector<hs::detect::SampleResult>& results); // in order, batched
     void progress(const hs::detect::Progress& progress);
     void warning(const QString& message);
     void error(const QString& message);
+    void failed(const QString& message); // the run itself threw: it ended without its results
     void finished(const hs::detect::RunSummary& summary);
 };
 

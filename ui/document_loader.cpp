@@ -1,5 +1,9 @@
 #include "ui/document_loader.h"
 
+#include "core/model/model_config.h"
+#include "core/model/safetensors.h"
+#include "core/model/weight_spec.h"
+
 #include "core/analysis/redeep_log.h"
 #include "core/data/dataset_reader.h"
 #include "core/session/session_store.h"
@@ -199,15 +203,19 @@ LoadedDocument loadDocument(const QString& path, const analysis::RedeepParams& p
         case DocumentKind::Session:
             loadSession(path, doc);
             break;
-        case DocumentKind::ModelFolder:
+        case DocumentKind::ModelFolder: { // header and shapes now, so a broken folder fails here, not at Run
+            const model::ModelConfig config = model::ModelConfig::load(path.toStdString());
+            const model::WeightFiles files(path.toStdString());
+            model::requireWeights(config, files);
             break;
+        }
         default:
             doc.error = tr("Not a dataset, model folder, session or feature log: %1").arg(path);
         }
         if (doc.table)
             doc.scored = scoreTable(doc.table, params);
     } catch (const std::exception& e) {
-        doc.error = tr("Could not open %1: %2").arg(path, QString::fromStdString(e.what()));
+        doc.error = tr("Could not open %1 as a %2: %3").arg(path, describeKind(doc.kind), QString::fromStdString(e.what()));
     }
     return doc;
 }

@@ -1,6 +1,7 @@
 #include "ui/heads_panel.h"
 
 #include "ui/analysis_state.h"
+#include "ui/background_threads.h"
 #include "ui/feature_ranking_model.h"
 #include "ui/plot_widget.h"
 
@@ -41,6 +42,9 @@ HeadsPanel::HeadsPanel(AnalysisState* analysis, QWidget* parent) : QWidget(paren
     layerRect->axis(QCPAxis::atBottom)->setLabel(tr("PKS"));
     layerRect->axis(QCPAxis::atBottom)->setTicks(false);
     layerRect->axis(QCPAxis::atLeft)->setTickLabels(false);
+    // The strip carries its own layer labels (on its right), so it reads without the heatmap.
+    layerRect->axis(QCPAxis::atRight)->setVisible(true);
+    layerRect->axis(QCPAxis::atRight)->setTickLabels(true);
     scale_ = new QCPColorScale(plot_);
     plot_->plotLayout()->addElement(0, 2, scale_);
     plot_->plotLayout()->setColumnStretchFactors({10, 1, 0.6});
@@ -54,6 +58,10 @@ HeadsPanel::HeadsPanel(AnalysisState* analysis, QWidget* parent) : QWidget(paren
     gradient.setColorStops({{0.0, QColor(68, 1, 84)}, {0.25, QColor(59, 82, 139)}, {0.5, QColor(33, 145, 140)},
                             {0.75, QColor(94, 201, 98)}, {1.0, QColor(253, 231, 37)}});
     gradient.setNanHandling(QCPColorGradient::nhTransparent); // layers × heads without a copy head
+    sequential_ = gradient;
+    // Pearson r is signed: a diverging map (blue – white – red) centred on 0.
+    diverging_.setColorStops({{0.0, QColor(33, 102, 172)}, {0.5, QColor(247, 247, 247)}, {1.0, QColor(178, 24, 43)}});
+    diverging_.setNanHandling(QCPColorGradient::nhTransparent);
     headMap_ = new QCPColorMap(headRect->axis(QCPAxis::atBottom), headRect->axis(QCPAxis::atLeft));
     layerMap_ = new QCPColorMap(layerRect->axis(QCPAxis::atBottom), layerRect->axis(QCPAxis::atLeft));
     for (QCPColorMap* m : {headMap_, layerMap_}) {
@@ -171,7 +179,7 @@ void HeadsPanel::startRanking()
     }
     status_->setText(tr("Ranking heads and layers…"));
     std::shared_ptr<const analysis::FeatureTable> table = analysis_->tableHandle();
-    watcher_.setFuture(QtConcurrent::run([table] {
+    watcher_.setFuture(runInBackground([table] {
         try {
             return analysis::rankFeatures(*table, analysis::RankBy::MutualInfo);
         } catch (const std::exception&) {
@@ -254,34 +262,39 @@ void HeadsPanel::redrawHeatmap()
             box->setPen(QPen(QColor(230, 30, 30), 2));
         }
     }
-    // Label the five best cells with their value.
-    std::vector<const analysis::FeatureScore*> best;
+    // Values inside their cells: every copy head when they are few enough to read, else the five best.
+    std::vector<const analysis::FeatureScore*> labelled;
     for (const analysis::FeatureScore& s : model_->scores())
         if (s.isEcs && s.layer >= 0)
-            best.push_back(&s);
-    std::sort(best.begin(), best.end(), [this](auto* a, auto* b) { return metricOf(*a) > metricOf(*b); });
-    for (std::size_t i = 0; i < best.size() && i < 5; ++i) {
+            labelled.push_back(&s);
+    std::sort(labelled.begin(), labelled.end(), [this](auto* a, auto* b) { return metricOf(*a) > metricOf(*b); });
+    if (labelled.size() > std::size_t(kMaxCellLabels))
+        labelled.resize(5);
+    for (const analysis::FeatureScore* s : labelled) {
         auto* text = new QCPItemText(plot_);
         text->setClipAxisRect(plot_->axisRect(0));
         text->position->setAxes(plot_->axisRect(0)->axis(QCPAxis::atBottom), plot_->axisRect(0)->axis(QCPAxis::atLeft));
-        text->position->setCoords(best[i]->head, best[i]->layer + 0.9);
-        // Anchor toward the inside so labels near the edges are not clipped.
-        const Qt::Alignment side = best[i]->head < heads / 4 ? Qt::AlignLeft
-                                 : best[i]->head >= heads - heads / 4 ? Qt::AlignRight : Qt::AlignHCenter;
-        text->setPositionAlignment(side | (best[i]->layer >= layers - 2 ? Qt::AlignTop : Qt::AlignBottom));
-        if (best[i]->layer >= layers - 2)
-            text->position->setCoords(best[i]->head, best[i]->layer - 0.9);
-        text->setText(QString::number(metricOf(*best[i]), 'f', 3));
-        text->setFont(QFont(font().family(), 7));
+        text->position->setCoords(s->head, s->layer);
+        text->setPositionAlignment(Qt::AlignCenter);
+        text->setText(QString::number(metricOf(*s), 'g', 2)); // MI is often 0.0x: two significant digits
+        text->setFont(QFont(font().family(), 6));
         text->setColor(Qt::black);
-        text->setBrush(QBrush(QColor(255, 255, 255, 190)));
+        text->setBrush(QBrush(QColor(255, 255, 255, 170)));
+    }
+    const bool signedMetric = static_cast<analysis::RankBy>(metric_->currentData().toInt()) == analysis::RankBy::Pearson;
+    for (QCPColorMap* m : {headMap_, layerMap_})
+        m->setGradient(signedMetric ? diverging_ : sequential_);
+    if (signedMetric && lo <= hi) { // symmetric, so white is r = 0
+        const double r = std::max({std::abs(lo), std::abs(hi), 1e-9});
+        lo = -r;
+        hi = r;
     }
     if (lo <= hi)
         scale_->setDataRange(QCPRange(lo, hi > lo ? hi : lo + 1e-9));
     scale_->axis()->setLabel(metric_->currentText());
-    for (int i = 0; i < 2; ++i) {
+    for (int i = 0; i < 2; ++i)
         plot_->axisRect(i)->axis(QCPAxis::atLeft)->setRange(-0.5, layers - 0.5);
-    }
+    plot_->axisRect(1)->axis(QCPAxis::atRight)->setRange(-0.5, layers - 0.5);
     plot_->axisRect(0)->axis(QCPAxis::atBottom)->setRange(-0.5, heads - 0.5);
     plot_->axisRect(1)->axis(QCPAxis::atBottom)->setRange(-0.5, 0.5);
     plot_->requestReplot();
@@ -363,9 +376,7 @@ void HeadsPanel::applySelection()
     }
     analysis::RedeepParams p = analysis_->params();
     p.alpha = alpha_->value();
-    if (p.alpha != analysis_->params().alpha)
-        analysis_->setParams(p); // reselects; the hand-picked selection follows at once
-    analysis_->applySelection(sel);
+    analysis_->chooseSelection(sel, p);
 }
 
 void HeadsPanel::applyRedeepRule()
@@ -374,8 +385,10 @@ void HeadsPanel::applyRedeepRule()
     p.topN = topN_->value();
     p.topK = topK_->value();
     p.alpha = alpha_->value();
-    analysis_->setParams(p);
+    analysis_->chooseRedeepRule(p);
 }
+
+QString HeadsPanel::statusText() const { return status_->text(); }
 
 void HeadsPanel::updateSelectionSummary()
 {
@@ -390,8 +403,19 @@ void HeadsPanel::updateSelectionSummary()
         auc = QString::number(analysis::rocAucFast(s.score, s.label), 'f', 4);
     } catch (const std::exception&) {
     }
-    status_->setText(tr("Scores use %1 head(s) and %2 layer(s), α = %3 — response ROC AUC %4")
-                         .arg(sel.ecs.size()).arg(sel.pks.size()).arg(analysis_->params().alpha).arg(auc));
+    // Describes the scorer whose scores are shown: the learned ones use every column unless a
+    // selection was applied by hand, and ignore α.
+    const QString scorer = scorerTitle(analysis_->shownScorer());
+    const analysis::FeatureTable& t = analysis_->table();
+    if (analysis_->shownScorer() == QLatin1String("redeep"))
+        status_->setText(tr("%1 uses %2 head(s) and %3 layer(s), α = %4 — response ROC AUC %5")
+                             .arg(scorer).arg(sel.ecs.size()).arg(sel.pks.size()).arg(analysis_->params().alpha).arg(auc));
+    else if (analysis_->handPicked())
+        status_->setText(tr("%1 uses the %2 selected head(s) and %3 layer(s) — response ROC AUC %4")
+                             .arg(scorer).arg(sel.ecs.size()).arg(sel.pks.size()).arg(auc));
+    else
+        status_->setText(tr("%1 uses all %2 heads and %3 layers — response ROC AUC %4")
+                             .arg(scorer).arg(t.numEcs()).arg(t.numPks()).arg(auc));
 }
 
 } // namespace hs::ui

@@ -4,6 +4,7 @@
 // table with multi-select, and "Apply selection", which rescores every response at once with the
 // chosen heads and layers. The ranking (MI is the slow part) is computed on a worker thread.
 #include "core/analysis/ranking.h"
+#include "ui/qcustomplot_include.h"
 
 #include <QFutureWatcher>
 #include <QWidget>
@@ -28,6 +29,7 @@ class HeadsPanel : public QWidget {
     Q_OBJECT
 public:
     explicit HeadsPanel(AnalysisState* analysis, QWidget* parent = nullptr);
+    QString statusText() const; // the footer: which scorer the scores shown use, and its AUC
 
     PlotWidget* heatmapPlot() const { return plot_; }
     QCPColorMap* headMap() const { return headMap_; }
@@ -73,6 +75,8 @@ private:
     QSpinBox* topK_ = nullptr;
     QDoubleSpinBox* alpha_ = nullptr;
     QLabel* status_ = nullptr;
+    QCPColorGradient sequential_, diverging_; // MI and AUC; Pearson r
+    static constexpr int kMaxCellLabels = 64;   // more copy heads than this: only the five best are labelled
     QAction* applyAction_ = nullptr;
     QAction* redeepAction_ = nullptr;
     QFutureWatcher<std::vector<analysis::FeatureScore>> watcher_;

@@ -1,5 +1,7 @@
 #include "ui/live_panel.h"
 
+#include "ui/analysis_state.h"
+
 #include "ui/plot_widget.h"
 
 #include <QLabel>
@@ -60,6 +62,10 @@ LivePanel::LivePanel(QWidget* parent) : QWidget(parent)
     traces_->legend->setFont(QFont(font().family(), 8));
 
     auc_ = new PlotWidget("running-auc", this);
+    // Live pushes are always scored with ReDeEP (AnalysisState::setTableAsync), so is this trace.
+    auc_->plotLayout()->insertRow(0);
+    auc_->plotLayout()->addElement(0, 0, new QCPTextElement(auc_, tr("Running AUC · %1").arg(scorerTitle("redeep")),
+                                                            QFont(font().family(), -1, QFont::Bold)));
     auc_->xAxis->setLabel(tr("Samples scored"));
     auc_->yAxis->setLabel(tr("ROC AUC"));
     auc_->yAxis->setRange(0.4, 1.0);
@@ -211,6 +217,18 @@ void LivePanel::addRunningAuc(int samples, double auc)
     auc_->graph(0)->addData(samples, auc);
     auc_->xAxis->setRange(0, std::max(samples, 1));
     auc_->requestReplot();
+}
+
+void LivePanel::clear()
+{
+    hasPending_ = false;
+    currentId_.clear();
+    header_->clear();
+    text_->clear();
+    for (int i = 0; i < traces_->graphCount(); ++i)
+        traces_->graph(i)->data()->clear();
+    traces_->requestReplot();
+    clearRun();
 }
 
 void LivePanel::clearRun()

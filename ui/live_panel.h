@@ -36,6 +36,8 @@ public Q_SLOTS:
     void showSampleInfo(const hs::ui::SampleInfo& info, double score, double threshold);
     void addRunningAuc(int samples, double auc);
     void clearRun();
+    // Forgets the sample, its traces and the running AUC (a new current document).
+    void clear();
 
 private:
     void drawPending();

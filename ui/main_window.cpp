@@ -2,17 +2,20 @@
 
 #include "ui/analysis_state.h"
 #include "ui/attention_panel.h"
-#include "ui/attention_recomputer.h"
+#include "ui/background_threads.h"
+#include "ui/attention_inspector.h"
 #include "ui/demo_locator.h"
 #include "ui/detection_controller.h"
 #include "ui/heads_panel.h"
 #include "ui/live_panel.h"
 #include "ui/log_panel.h"
+#include "ui/plot_widget.h"
 #include "ui/recent_files.h"
 #include "ui/report_writer.h"
 #include "ui/run_collector.h"
 #include "ui/run_panel.h"
 #include "ui/samples_panel.h"
+#include "ui/session_view_state.h"
 #include "ui/threshold_panel.h"
 
 #include <QAction>
@@ -30,6 +33,7 @@
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QSystemTrayIcon>
 #include <QtConcurrent/QtConcurrentRun>
 
 // Resources compiled into a static library must be registered by hand (outside any namespace).
@@ -39,6 +43,7 @@ namespace hs::ui {
 
 namespace {
 constexpr int kLayoutVersion = 2; // bump when the set of docks changes, to drop stale layouts
+constexpr double kNotifyAfterSeconds = 20;
 }
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
@@ -54,18 +59,22 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     analysis_ = new AnalysisState(this);
     controller_ = new DetectionController(this);
     collector_ = new RunCollector(analysis_, this);
-    recomputer_ = new AttentionRecomputer(this);
+    inspector_ = new AttentionInspector(this);
 
     createPanels();
     createMenus();
     connectDetection();
 
+    runState_ = new QLabel(this);
+    runState_->setObjectName("status.run");
+    statusBar()->addPermanentWidget(runState_);
     statusSummary_ = new QLabel(this);
     statusBar()->addPermanentWidget(statusSummary_);
     connect(analysis_, &AnalysisState::scoresChanged, this, &MainWindow::updateTitleAndStatus);
     connect(analysis_, &AnalysisState::thresholdChanged, this, &MainWindow::updateTitleAndStatus);
     connect(analysis_, &AnalysisState::failed, logPanel_, &LogPanel::addError);
     updateTitleAndStatus();
+    defaultState_ = saveState(kLayoutVersion);
     restoreLayout();
     statusBar()->showMessage(tr("Open a feature log, dataset, model folder or session — or drop it here"), 8000);
 }
@@ -123,19 +132,18 @@ void MainWindow::createPanels()
     connect(samplesPanel_, &SamplesPanel::sampleActivated, this, &MainWindow::showSample);
     connect(headsPanel_, &HeadsPanel::headActivated, attentionPanel_, &AttentionPanel::selectHead);
     connect(attentionPanel_, &AttentionPanel::recomputeRequested, this, [this](const QString& id, int layer, int head) {
-        recomputer_->request(runPanel_->currentSettings(), analysis_->catalog().value(id), layer, head);
+        // The current document's model when it has one (a session's run), else the Run form's.
+        const detect::RunSettings s = documentSettings_ && !documentSettings_->modelDir.empty()
+            ? *documentSettings_ : runPanel_->currentSettings();
+        inspector_->request(s, analysis_->catalog().value(id), layer, head);
     });
 }
 
 
 void MainWindow::connectDetection()
 {
-    connect(recomputer_, &AttentionRecomputer::ready, this,
-            [this](const QString& id, const detect::AttentionSummary& summary) {
-                collector_->addAttention(id, summary);
-                attentionPanel_->addSummary(id, summary);
-            });
-    connect(recomputer_, &AttentionRecomputer::failed, this, [this](const QString& message) {
+    connect(inspector_, &AttentionInspector::ready, attentionPanel_, &AttentionPanel::showTokenAttention);
+    connect(inspector_, &AttentionInspector::failed, this, [this](const QString& message) {
         logPanel_->addWarning(message);
         attentionPanel_->showMessage(message);
     });
@@ -144,21 +152,61 @@ void MainWindow::connectDetection()
     connect(controller_, &DetectionController::error, this, [this](const QString& m) {
         statusBar()->showMessage(tr("Detection failed: %1").arg(m), 10000);
     });
-    connect(controller_, &DetectionController::runStarted, collector_, &RunCollector::begin);
-    connect(controller_, &DetectionController::sampleDone, collector_, &RunCollector::add);
-    connect(controller_, &DetectionController::sampleDone, this, [this](const detect::SampleResult& r) {
-        livePanel_->showStreaming(r, analysis_->catalog().value(QString::fromStdString(r.sampleId)));
+    // A run from nothing is a new current document; a resumed one continues the session shown.
+    connect(controller_, &DetectionController::runStarted, this, [this](int, int alreadyDone) {
+        const QString session = QString::fromStdString(controller_->settings().sessionPath);
+        if (alreadyDone == 0 || session != documentPath_)
+            beginDocument(session, controller_->settings());
+        documentSettings_ = controller_->settings();
+        documentPath_ = session;
     });
-    connect(controller_, &DetectionController::sampleDone, attentionPanel_, &AttentionPanel::showResult);
+    connect(controller_, &DetectionController::runStarted, collector_, &RunCollector::begin);
+    // Once per batch: the collector takes every result, Live and Attention show the newest.
+    connect(controller_, &DetectionController::samplesDone, this, [this](const std::vector<detect::SampleResult>& batch) {
+        for (const detect::SampleResult& r : batch)
+            collector_->add(r);
+        const detect::SampleResult& last = batch.back();
+        livePanel_->showStreaming(last, analysis_->catalog().value(QString::fromStdString(last.sampleId)));
+        attentionPanel_->showResult(last);
+    });
     connect(collector_, &RunCollector::runningAucChanged, livePanel_, &LivePanel::addRunningAuc);
     connect(controller_, &DetectionController::finished, collector_, &RunCollector::end);
+    connect(controller_, &DetectionController::runStarted, this, [this] { runState_->clear(); });
+    connect(controller_, &DetectionController::runFailed, this, [this](const QString& message) {
+        runState_->setText(tr("<b style='color:#c00'>Run failed</b>"));
+        runState_->setToolTip(message);
+        logPanel_->addError(tr("Run failed: %1").arg(message));
+        if (!property("quietErrors").toBool())
+            QMessageBox::critical(this, tr("Detection failed"), tr("The run failed and scored nothing more:\n\n%1").arg(message));
+    });
     connect(controller_, &DetectionController::finished, this, [this](const detect::RunSummary& s) {
         sessionPath_ = QString::fromStdString(controller_->settings().sessionPath);
-        logPanel_->addInfo(tr("Run %1: %2 scored, %3 resumed, %4 skipped in %5 s")
-                               .arg(s.cancelled ? tr("stopped") : tr("finished"))
-                               .arg(s.processed).arg(s.resumedSkipped).arg(s.invalidSkipped)
-                               .arg(s.seconds, 0, 'f', 1));
+        const bool failed = !controller_->failure().isEmpty();
+        if (!failed)
+            logPanel_->addInfo(tr("Run %1: %2 scored, %3 resumed, %4 skipped in %5 s")
+                                   .arg(s.cancelled ? tr("stopped") : tr("finished"))
+                                   .arg(s.processed).arg(s.resumedSkipped).arg(s.invalidSkipped)
+                                   .arg(s.seconds, 0, 'f', 1));
+        notifyIfInBackground(failed ? tr("Detection failed: %1").arg(controller_->failure())
+                                    : tr("Detection %1: %2 samples scored")
+                                          .arg(s.cancelled ? tr("stopped") : tr("finished")).arg(s.processed),
+                             s.seconds);
     });
+}
+
+void MainWindow::notifyIfInBackground(const QString& message, double runSeconds)
+{
+    // Only a run long enough for the user to have turned to something else earns a notification.
+    if (isActiveWindow() || runSeconds < kNotifyAfterSeconds)
+        return;
+    QApplication::alert(this); // flashes the task-bar entry
+    if (QSystemTrayIcon::isSystemTrayAvailable() && QSystemTrayIcon::supportsMessages()) {
+        if (!tray_)
+            tray_ = new QSystemTrayIcon(windowIcon(), this);
+        tray_->show();
+        tray_->showMessage(tr("HalluScope"), message);
+    }
+    Q_EMIT notified(message);
 }
 
 bool MainWindow::openDemo()
@@ -192,13 +240,6 @@ bool MainWindow::openDemo()
 void MainWindow::openPath(const QString& path)
 {
     const DocumentKind kind = classifyPath(path);
-    recent_->add(path);
-    if (kind == DocumentKind::ModelFolder) { // nothing to parse: the worker loads it when the run starts
-        runPanel_->setModelDir(path);
-        logPanel_->addInfo(tr("Model folder: %1").arg(path));
-        Q_EMIT documentLoaded(path);
-        return;
-    }
     ++pendingLoads_;
     statusBar()->showMessage(tr("Loading %1…").arg(QFileInfo(path).fileName()));
     QApplication::setOverrideCursor(Qt::BusyCursor);
@@ -209,7 +250,7 @@ void MainWindow::openPath(const QString& path)
         applyDocument(watcher->result());
         watcher->deleteLater();
     });
-    watcher->setFuture(QtConcurrent::run(&loadDocument, path, analysis_->params()));
+    watcher->setFuture(runInBackground(&loadDocument, path, analysis_->params()));
 }
 
 void MainWindow::applyDocument(const LoadedDocument& doc)
@@ -224,34 +265,67 @@ void MainWindow::applyDocument(const LoadedDocument& doc)
         Q_EMIT loadFailed(doc.path, doc.error);
         return;
     }
+    recent_->add(doc.path); // only what opened goes to Open Recent
     switch (doc.kind) {
     case DocumentKind::FeatureLog:
     case DocumentKind::Session:
-        analysis_->setScoredTable(doc.scored, doc.catalog, QFileInfo(doc.path).fileName());
         if (doc.kind == DocumentKind::Session) {
-            sessionPath_ = doc.path;
             runPanel_->applySessionSettings(doc.runSettingsJson);
             runPanel_->setSessionPath(doc.path);
+            beginDocument(doc.path, runPanel_->currentSettings());
+            sessionPath_ = doc.path;
             collector_->adopt(doc.results, *doc.table);
             if (!doc.runFinished)
                 logPanel_->addInfo(tr("The run in this session is unfinished: press Run to resume it."));
+        } else {
+            // A feature log has no model, dataset or session: the Run form must not suggest that
+            // the demo's (or any earlier) run produced these numbers.
+            beginDocument(doc.path, std::nullopt);
+            for (auto set : {&RunPanel::setDatasetPath, &RunPanel::setModelDir, &RunPanel::setSessionPath,
+                             &RunPanel::setCopyHeadsFile})
+                (runPanel_->*set)(QString());
+            runPanel_->setLevel(QStringLiteral("chunk")); // the published logs are chunk level
         }
-        if (livePanel_->currentSampleId().isEmpty() && !samplesPanel_->visibleIds().isEmpty())
+        analysis_->setScoredTable(doc.scored, doc.catalog, QFileInfo(doc.path).fileName());
+        if (doc.kind == DocumentKind::Session) { // the view saved with it: selection, threshold, scorer
+            const QString scorer = applyViewState(*analysis_, loadViewState(doc.path));
+            if (!scorer.isEmpty())
+                thresholdPanel_->selectScorer(scorer);
+        }
+        analysis_->scoreWithChosenScorer();
+        if (!samplesPanel_->visibleIds().isEmpty())
             showSample(samplesPanel_->visibleIds().first()); // the most suspicious response, as a start
         logPanel_->addInfo(tr("Loaded %1: %2 responses, %3 rows, %4 ECS heads, %5 PKS layers")
                                .arg(doc.path).arg(doc.table->responseIds.size()).arg(doc.table->rows())
                                .arg(doc.table->numEcs()).arg(doc.table->numPks()));
         break;
-    case DocumentKind::Dataset:
+    case DocumentKind::Dataset: // a new document with texts and no scores yet; Run scores it
+        beginDocument(doc.path, std::nullopt);
+        analysis_->clear();
         runPanel_->setDatasetPath(doc.path);
         analysis_->updateCatalog(doc.catalog);
         logPanel_->addInfo(tr("Dataset %1: %2 samples").arg(doc.path).arg(doc.catalog.size()));
+        break;
+    case DocumentKind::ModelFolder: // validated by the loader; a run input, not a document of its own
+        runPanel_->setModelDir(doc.path);
+        logPanel_->addInfo(tr("Model folder: %1 (header and tensor shapes checked)").arg(doc.path));
         break;
     default:
         break;
     }
     statusBar()->showMessage(tr("Opened %1").arg(QFileInfo(doc.path).fileName()), 5000);
     Q_EMIT documentLoaded(doc.path);
+}
+
+void MainWindow::beginDocument(const QString& path, std::optional<detect::RunSettings> settings)
+{
+    documentPath_ = path;
+    documentSettings_ = std::move(settings);
+    sessionPath_.clear();
+    analysis_->beginDocument();
+    collector_->reset();
+    livePanel_->clear();
+    attentionPanel_->clear();
 }
 
 void MainWindow::showSample(const QString& id)
@@ -264,6 +338,7 @@ void MainWindow::showSample(const QString& id)
         attentionPanel_->showResult(*result);
     } else {
         livePanel_->showSampleInfo(info, score, analysis_->threshold());
+        attentionPanel_->showSample(id);
     }
     for (QDockWidget* dock : findChildren<QDockWidget*>())
         if (dock->widget() == livePanel_) {
@@ -275,11 +350,28 @@ void MainWindow::showSample(const QString& id)
 
 bool MainWindow::exportReport(const QString& path, QString* error)
 {
-    ReportWriter writer(*analysis_, *thresholdPanel_, *headsPanel_, runPanel_->currentSettings());
+    ReportWriter writer(*analysis_, *thresholdPanel_, *headsPanel_, documentSettings_.value_or(detect::RunSettings{}));
     return writer.write(path, error);
 }
 
 
+
+int MainWindow::exportAllPlots(const QString& folder, QString* error)
+{
+    if (!QDir().mkpath(folder)) {
+        if (error)
+            *error = tr("Could not create %1").arg(folder);
+        return -1;
+    }
+    int written = 0;
+    for (PlotWidget* plot : findChildren<PlotWidget*>()) {
+        const QString base = QDir(folder).filePath(plot->exportBaseName());
+        if (!plot->exportTo(base + ".png", error) || !plot->exportCsv(base + ".csv", error))
+            return -1;
+        ++written;
+    }
+    return written;
+}
 
 bool MainWindow::raisePanel(const QString& name)
 {
@@ -335,6 +427,13 @@ void MainWindow::restoreLayout()
                 splitter->restoreState(s.value("splitter/" + splitter->objectName()).toByteArray());
     }
     s.endGroup();
+}
+
+void MainWindow::resetLayout()
+{
+    QSettings().remove("mainWindow");
+    restoreState(defaultState_, kLayoutVersion); // docks, their sizes and which are shown
+    statusBar()->showMessage(tr("Default layout restored"), 4000);
 }
 
 void MainWindow::saveLayout()

@@ -4,17 +4,23 @@
 // AnalysisState (scores, threshold) and the DetectionController (live runs).
 #include "ui/document_loader.h"
 
+#include "core/detect/detector.h"
+
 #include <QMainWindow>
 #include <QPointer>
+
+#include <functional>
+#include <optional>
 
 class QDockWidget;
 class QLabel;
 class QMenu;
+class QSystemTrayIcon;
 
 namespace hs::ui {
 
 class AnalysisState;
-class AttentionRecomputer;
+class AttentionInspector;
 class AttentionPanel;
 class DetectionController;
 class HeadsPanel;
@@ -40,12 +46,30 @@ public:
     // folder) and opens that session when an earlier demo run left one. False when there is no demo.
     bool openDemo();
 
+    // Saves the session of the current document with the view (threshold, scorer, selection; see
+    // session_view_state.h): to `target` as a copy, or in place when `target` is empty. When the
+    // session file is not the document on screen it asks first (confirm handler). False with a
+    // reason when there is nothing to save, a run is writing, the user declined, or writing failed.
+    bool saveSession(const QString& target = {}, QString* error = nullptr);
+    // Asks a yes/no question; a QMessageBox by default, replaced by tests.
+    void setConfirmHandler(std::function<bool(const QString&)> confirm) { confirm_ = std::move(confirm); }
+
     // Writes a report; the format follows the suffix (.html, .pdf, .csv, .json).
     bool exportReport(const QString& path, QString* error = nullptr);
+    // Every plot of every panel into `folder`: NAME.png (2×) and NAME.csv (its data). Returns how
+    // many plots were written; -1 with a reason when the folder cannot be written.
+    int exportAllPlots(const QString& folder, QString* error = nullptr);
     // Brings a panel to the front by its short name ("heads", "attention", ...); false if unknown.
     bool raisePanel(const QString& name);
     // Renders the whole window to a PNG (for --screenshot and the docs).
     bool saveScreenshot(const QString& path);
+
+    // The current document, as Wireshark has one capture file: the feature log, session or run
+    // whose numbers every panel shows (empty before anything was opened or run).
+    const QString& documentPath() const { return documentPath_; }
+    // The run settings that belong to the current document (a session's or a run's); none for a
+    // feature log. Reports list these, never the Run form's unrelated entries.
+    const std::optional<detect::RunSettings>& documentSettings() const { return documentSettings_; }
 
     AnalysisState* analysis() const { return analysis_; }
     DetectionController* controller() const { return controller_; }
@@ -57,11 +81,13 @@ public:
     AttentionPanel* attentionPanel() const { return attentionPanel_; }
     LogPanel* logPanel() const { return logPanel_; }
     RunCollector* runCollector() const { return collector_; }
-    AttentionRecomputer* attentionRecomputer() const { return recomputer_; }
+    AttentionInspector* attentionInspector() const { return inspector_; }
 
 Q_SIGNALS:
     void documentLoaded(const QString& path);
     void loadFailed(const QString& path, const QString& message);
+    // A long run ended while the window was in the background: the user was told (alert, tray).
+    void notified(const QString& message);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -75,19 +101,24 @@ private:
     QDockWidget* addPanel(QWidget* panel, const QString& title, const QString& objectName,
                           Qt::DockWidgetArea area, const QKeySequence& shortcut);
     void applyDocument(const LoadedDocument& doc);
+    // Replaces every panel's state for a new current document (one signal, no stale panel).
+    void beginDocument(const QString& path, std::optional<detect::RunSettings> settings);
     void openWithDialog(DocumentKind kind);
     void saveSessionAs();
     void exportReportWithDialog();
     void exportScoresWithDialog();
     void showSample(const QString& id);
+    void notifyIfInBackground(const QString& message, double runSeconds);
     void updateTitleAndStatus();
     void restoreLayout();
+    void resetLayout(); // the default dock layout, at once, and forgets the saved one
+    void showShortcuts();
     void saveLayout();
 
     AnalysisState* analysis_ = nullptr;
     DetectionController* controller_ = nullptr;
     RunCollector* collector_ = nullptr;
-    AttentionRecomputer* recomputer_ = nullptr;
+    AttentionInspector* inspector_ = nullptr;
     ThresholdPanel* thresholdPanel_ = nullptr;
     HeadsPanel* headsPanel_ = nullptr;
     SamplesPanel* samplesPanel_ = nullptr;
@@ -98,7 +129,13 @@ private:
     RecentFiles* recent_ = nullptr;
     QMenu* viewMenu_ = nullptr;
     QLabel* statusSummary_ = nullptr;
+    QLabel* runState_ = nullptr; // "Run failed" until the next run starts
+    QSystemTrayIcon* tray_ = nullptr;
+    QByteArray defaultState_; // the dock layout as built, for Reset Layout
     QString sessionPath_;
+    QString documentPath_;
+    std::function<bool(const QString&)> confirm_;
+    std::optional<detect::RunSettings> documentSettings_;
     int pendingLoads_ = 0;
 };
 

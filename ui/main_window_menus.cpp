@@ -5,11 +5,19 @@
 #include "ui/analysis_state.h"
 #include "ui/detection_controller.h"
 #include "ui/heads_panel.h"
+#include "ui/plot_widget.h"
 #include "ui/recent_files.h"
 #include "ui/run_panel.h"
+#include "ui/samples_panel.h"
+#include "ui/session_view_state.h"
 #include "ui/threshold_panel.h"
 
 #include <QAction>
+#include <QDialog>
+#include <QHeaderView>
+#include <QLineEdit>
+#include <QTableWidget>
+#include <QVBoxLayout>
 #include <QApplication>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -17,7 +25,10 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
+#include <QCursor>
 #include <QStatusBar>
+#include <QToolBar>
+#include <QUndoStack>
 
 namespace hs::ui {
 
@@ -31,6 +42,8 @@ void MainWindow::createMenus()
     };
     addOpen(tr("Open &Dataset…"), DocumentKind::Dataset, QKeySequence::Open,
             tr("A RAGTruth folder or file, a Dolly file or the demo dataset"));
+    file->addAction(tr("Open Dataset &Folder…"), this, [this] { openWithDialog(DocumentKind::Unknown); })
+        ->setStatusTip(tr("A RAGTruth folder (response.jsonl + source_info.jsonl)"));
     addOpen(tr("Open &Model Folder…"), DocumentKind::ModelFolder, QKeySequence("Ctrl+Shift+M"),
             tr("A folder with config.json, *.safetensors and tokenizer.json"));
     addOpen(tr("Open &Session…"), DocumentKind::Session, QKeySequence("Ctrl+Shift+O"),
@@ -47,14 +60,65 @@ void MainWindow::createMenus()
     recent_ = new RecentFiles(recentMenu, this);
     connect(recent_, &RecentFiles::openRequested, this, &MainWindow::openPath);
     file->addSeparator();
+    file->addAction(tr("&Save Session"), QKeySequence::Save, this, [this] {
+        QString error;
+        if (saveSession({}, &error))
+            statusBar()->showMessage(tr("Session saved with its threshold, scorer and selection"), 5000);
+        else if (!error.isEmpty())
+            QMessageBox::information(this, tr("Save session"), error);
+    })->setStatusTip(tr("Keep the threshold, scorer and head selection with the session"));
     file->addAction(tr("Save Session &As…"), QKeySequence::SaveAs, this, &MainWindow::saveSessionAs)
-        ->setStatusTip(tr("Copy the current session file to a new place"));
+        ->setStatusTip(tr("Copy the current session, with its threshold, scorer and selection, to a new place"));
     file->addAction(tr("&Export Report…"), QKeySequence("Ctrl+E"), this, &MainWindow::exportReportWithDialog)
         ->setStatusTip(tr("HTML or PDF report with settings, metrics, plots and head ranking"));
     file->addAction(tr("Export &Scores…"), QKeySequence("Ctrl+Shift+E"), this, &MainWindow::exportScoresWithDialog)
         ->setStatusTip(tr("Per-sample scores as CSV or JSON"));
+    // Plots: each one, or all of them at once (images and their data), and the one under the
+    // mouse to the clipboard; the same actions sit on the toolbar.
+    QMenu* plots = file->addMenu(tr("Export &Plot"));
+    for (PlotWidget* plot : findChildren<PlotWidget*>())
+        plots->addAction(plot->exportBaseName(), plot, &PlotWidget::exportWithDialog);
+    QAction* exportAll = file->addAction(tr("Export &All Plots…"), this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Export all plots to"));
+        QString error;
+        if (!dir.isEmpty() && exportAllPlots(dir, &error) < 0)
+            QMessageBox::warning(this, tr("Export plots"), error);
+        else if (!dir.isEmpty())
+            statusBar()->showMessage(tr("Plots (PNG) and their data (CSV) written to %1").arg(dir), 8000);
+    });
+    exportAll->setShortcut(QKeySequence("Ctrl+Alt+E"));
+    QAction* copyPlot = file->addAction(tr("&Copy Plot Under Mouse"), this, [this] {
+        for (PlotWidget* plot : findChildren<PlotWidget*>())
+            if (plot->isVisible() && plot->rect().contains(plot->mapFromGlobal(QCursor::pos()))) {
+                plot->copyToClipboard();
+                statusBar()->showMessage(tr("Copied %1 to the clipboard").arg(plot->exportBaseName()), 4000);
+                return;
+            }
+        statusBar()->showMessage(tr("Point at a plot to copy it"), 4000);
+    });
+    copyPlot->setShortcut(QKeySequence("Ctrl+Shift+C"));
+    QToolBar* bar = addToolBar(tr("Plots"));
+    bar->setObjectName("toolbar.plots");
+    bar->addAction(exportAll);
+    bar->addAction(copyPlot);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = analysis_->undoStack()->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction* redo = analysis_->undoStack()->createRedoAction(this, tr("&Redo"));
+    redo->setShortcut(QKeySequence::Redo);
+    edit->addActions({undo, redo});
+    edit->addSeparator();
+    // Ctrl+F from anywhere in the window: the Samples filter, brought to the front.
+    QAction* find = edit->addAction(tr("&Find Sample…"), this, [this] {
+        raisePanel(QStringLiteral("samples"));
+        samplesPanel_->filterEdit()->setFocus(Qt::ShortcutFocusReason);
+        samplesPanel_->filterEdit()->selectAll();
+    });
+    find->setShortcut(QKeySequence::Find);
+    find->setShortcutContext(Qt::WindowShortcut);
 
     QMenu* run = menuBar()->addMenu(tr("&Run"));
     run->addActions(runPanel_->actions());
@@ -64,21 +128,53 @@ void MainWindow::createMenus()
     analysisMenu->addActions(headsPanel_->actions());
 
     viewMenu_ = menuBar()->addMenu(tr("&View"));
-    for (QDockWidget* dock : findChildren<QDockWidget*>())
+    // In the order of their shortcuts (Alt+1 … Alt+7), not in the order Qt happens to find them.
+    QList<QDockWidget*> docks = findChildren<QDockWidget*>();
+    std::sort(docks.begin(), docks.end(), [](QDockWidget* a, QDockWidget* b) {
+        return a->toggleViewAction()->shortcut().toString() < b->toggleViewAction()->shortcut().toString();
+    });
+    for (QDockWidget* dock : docks)
         viewMenu_->addAction(dock->toggleViewAction());
     viewMenu_->addSeparator();
-    viewMenu_->addAction(tr("&Reset Layout"), this, [this] {
-        QSettings().remove("mainWindow");
-        QMessageBox::information(this, tr("Layout"), tr("The default layout is used at the next start."));
-    });
+    viewMenu_->addAction(tr("&Reset Layout"), this, &MainWindow::resetLayout);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Keyboard Shortcuts"), this, &MainWindow::showShortcuts)->setShortcut(QKeySequence("F1"));
     help->addAction(tr("&About HalluScope"), this, [this] {
         QMessageBox::about(this, tr("About HalluScope"),
             tr("<b>HalluScope %1</b><p>Detects hallucinations in retrieval-augmented generation with "
                "ReDeEP's external-context and parametric-knowledge scores.</p>")
                 .arg(QApplication::applicationVersion()));
     });
+}
+
+void MainWindow::showShortcuts()
+{
+    auto* dialog = new QDialog(this);
+    dialog->setObjectName("dialog.shortcuts");
+    dialog->setWindowTitle(tr("Keyboard Shortcuts"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    auto* table = new QTableWidget(dialog);
+    table->setColumnCount(2);
+    table->setHorizontalHeaderLabels({tr("Shortcut"), tr("Action")});
+    QList<QPair<QString, QString>> rows;
+    for (QAction* a : findChildren<QAction*>())
+        if (!a->shortcut().isEmpty())
+            rows.append({a->shortcut().toString(QKeySequence::NativeText), a->text().remove('&')});
+    std::sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) { return x.second < y.second; });
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    table->setRowCount(int(rows.size()));
+    for (int i = 0; i < rows.size(); ++i) {
+        table->setItem(i, 0, new QTableWidgetItem(rows[i].first));
+        table->setItem(i, 1, new QTableWidgetItem(rows[i].second));
+    }
+    table->horizontalHeader()->setStretchLastSection(true);
+    table->verticalHeader()->hide();
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    auto* layout = new QVBoxLayout(dialog);
+    layout->addWidget(table);
+    dialog->resize(420, 520);
+    dialog->show();
 }
 
 void MainWindow::openWithDialog(DocumentKind kind)
@@ -89,6 +185,9 @@ void MainWindow::openWithDialog(DocumentKind kind)
     switch (kind) {
     case DocumentKind::ModelFolder:
         path = QFileDialog::getExistingDirectory(this, tr("Open model folder"), dir);
+        break;
+    case DocumentKind::Unknown: // a dataset that is a folder (RAGTruth)
+        path = QFileDialog::getExistingDirectory(this, tr("Open dataset folder"), dir);
         break;
     case DocumentKind::Session:
         path = QFileDialog::getOpenFileName(this, tr("Open session"), dir,
@@ -109,30 +208,63 @@ void MainWindow::openWithDialog(DocumentKind kind)
     openPath(path);
 }
 
+bool MainWindow::saveSession(const QString& target, QString* error)
+{
+    auto fail = [error](const QString& why) {
+        if (error)
+            *error = why;
+        return false;
+    };
+    // The shown document's session; else the Run form's (which may belong to another document).
+    const QString source = !sessionPath_.isEmpty() ? sessionPath_
+                                                   : QString::fromStdString(runPanel_->currentSettings().sessionPath);
+    if (source.isEmpty() || !QFileInfo::exists(source))
+        return fail(tr("There is no session file yet: sessions are written by detection runs "
+                       "(set the session path in the Run panel)."));
+    if (controller_->isBusy())
+        return fail(tr("Pause or stop the run first."));
+    if (QFileInfo(source).absoluteFilePath() != QFileInfo(documentPath_).absoluteFilePath()) {
+        const QString question = tr("The window shows %1, but the session file is %2, which holds other "
+                                    "results. Save %2 anyway?")
+                                     .arg(documentPath_.isEmpty() ? tr("no document") : QFileInfo(documentPath_).fileName(),
+                                          QFileInfo(source).fileName());
+        const bool yes = confirm_ ? confirm_(question)
+                                  : QMessageBox::question(this, tr("Save session"), question) == QMessageBox::Yes;
+        if (!yes)
+            return fail(QString());
+    }
+    QString dest = source;
+    if (!target.isEmpty() && QFileInfo(target).absoluteFilePath() != QFileInfo(source).absoluteFilePath()) {
+        QFile::remove(target);
+        if (!QFile::copy(source, target))
+            return fail(tr("Could not write %1").arg(target));
+        dest = target;
+    }
+    // The view belongs to the document on screen; another session gets no view state of it.
+    const bool shown = QFileInfo(source).absoluteFilePath() == QFileInfo(documentPath_).absoluteFilePath();
+    if (shown && !saveViewState(*analysis_, dest, error))
+        return false;
+    if (dest != source) {
+        sessionPath_ = dest;
+        if (shown)
+            documentPath_ = dest;
+        runPanel_->setSessionPath(dest);
+        recent_->add(dest);
+    }
+    return true;
+}
+
 void MainWindow::saveSessionAs()
 {
-    if (sessionPath_.isEmpty() || !QFileInfo::exists(sessionPath_)) {
-        QMessageBox::information(this, tr("Save session"),
-            tr("There is no session file yet: sessions are written by detection runs "
-               "(set the session path in the Run panel)."));
-        return;
-    }
-    if (controller_->isBusy()) {
-        QMessageBox::information(this, tr("Save session"), tr("Pause or stop the run first."));
-        return;
-    }
-    const QString target = QFileDialog::getSaveFileName(this, tr("Save session as"), sessionPath_,
+    const QString start = !sessionPath_.isEmpty() ? sessionPath_
+                                                  : QString::fromStdString(runPanel_->currentSettings().sessionPath);
+    const QString target = QFileDialog::getSaveFileName(this, tr("Save session as"), start,
                                                         tr("Sessions (*.hsession *.sqlite)"));
-    if (target.isEmpty() || target == sessionPath_)
+    if (target.isEmpty())
         return;
-    QFile::remove(target);
-    if (!QFile::copy(sessionPath_, target)) {
-        QMessageBox::warning(this, tr("Save session"), tr("Could not write %1").arg(target));
-        return;
-    }
-    sessionPath_ = target;
-    runPanel_->setSessionPath(target);
-    recent_->add(target);
+    QString error;
+    if (!saveSession(target, &error) && !error.isEmpty())
+        QMessageBox::warning(this, tr("Save session"), error);
 }
 
 void MainWindow::exportReportWithDialog()

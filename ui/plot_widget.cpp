@@ -1,5 +1,9 @@
 #include "ui/plot_widget.h"
 
+#include <QApplication>
+#include <QClipboard>
+#include <QSaveFile>
+
 #include "ui/replot_scheduler.h"
 
 #include <QBuffer>
@@ -54,6 +58,14 @@ void PlotWidget::contextMenuEvent(QContextMenuEvent* event)
 {
     QMenu menu(this);
     menu.addAction(tr("Export plot…"), this, &PlotWidget::exportWithDialog);
+    menu.addAction(tr("Copy to clipboard"), this, &PlotWidget::copyToClipboard);
+    menu.addAction(tr("Export data as CSV…"), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export plot data"), exportBaseName_ + ".csv",
+                                                          tr("CSV (*.csv)"));
+        QString error;
+        if (!path.isEmpty() && !exportCsv(path, &error))
+            QMessageBox::warning(this, tr("Export failed"), error);
+    });
     menu.addAction(tr("Reset view"), this, [this] {
         rescaleAxes();
         requestReplot();
@@ -104,6 +116,53 @@ bool PlotWidget::exportSvg(const QString& path, int width, int height)
     toPainter(&painter, width, height);
     painter.end();
     return QFileInfo::exists(path);
+}
+
+void PlotWidget::copyToClipboard()
+{
+    QApplication::clipboard()->setPixmap(toPixmap(qMax(width(), 640), qMax(height(), 420), 2.0));
+}
+
+QString PlotWidget::csvText()
+{
+    QString out = QStringLiteral("plot,series,x,y,z\n");
+    auto name = [](QString s) { return s.replace(',', ';'); };
+    const QString plot = exportBaseName_;
+    for (int i = 0; i < plottableCount(); ++i) {
+        QCPAbstractPlottable* p = plottable(i);
+        const QString series = name(p->name().isEmpty() ? QStringLiteral("series %1").arg(i) : p->name());
+        auto rows = [&](const auto& data) {
+            for (auto it = data->constBegin(); it != data->constEnd(); ++it)
+                out += QStringLiteral("%1,%2,%3,%4,\n").arg(plot, series).arg(it->mainKey(), 0, 'g', 17)
+                           .arg(it->mainValue(), 0, 'g', 17);
+        };
+        if (auto* c = qobject_cast<QCPCurve*>(p)) {
+            rows(c->data());
+        } else if (auto* g = qobject_cast<QCPGraph*>(p)) {
+            rows(g->data());
+        } else if (auto* m = qobject_cast<QCPColorMap*>(p)) {
+            QCPColorMapData* d = m->data();
+            for (int x = 0; x < d->keySize(); ++x)
+                for (int y = 0; y < d->valueSize(); ++y) {
+                    double k = 0, v = 0;
+                    d->cellToCoord(x, y, &k, &v);
+                    out += QStringLiteral("%1,%2,%3,%4,%5\n").arg(plot, series).arg(k, 0, 'g', 17)
+                               .arg(v, 0, 'g', 17).arg(d->cell(x, y), 0, 'g', 17);
+                }
+        }
+    }
+    return out;
+}
+
+bool PlotWidget::exportCsv(const QString& path, QString* error)
+{
+    QSaveFile file(path);
+    const QByteArray bytes = csvText().toUtf8();
+    if (file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size() && file.commit())
+        return true;
+    if (error)
+        *error = tr("Could not write %1: %2").arg(path, file.errorString());
+    return false;
 }
 
 QByteArray PlotWidget::toPngBytes(int width, int height)

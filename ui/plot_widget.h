@@ -23,6 +23,14 @@ public:
     bool exportTo(const QString& path, QString* error = nullptr, int width = 0, int height = 0);
     // The plot rendered to a PNG in memory (for reports).
     QByteArray toPngBytes(int width, int height);
+    void exportWithDialog(); // asks for a file, then exportTo
+    // Puts the plot on the clipboard as an image (2× resolution).
+    void copyToClipboard();
+    // The plot's data as CSV: one block per curve, graph or colour map, each headed by its name
+    // (`plot,series,x,y,z` rows; z only for colour maps). False with a reason on failure.
+    bool exportCsv(const QString& path, QString* error = nullptr);
+    QString csvText();
+    const QString& exportBaseName() const { return exportBaseName_; }
 
     // Gives a layer above "main" for moving markers, creating it on first use.
     QCPLayer* markerLayer();
@@ -31,7 +39,6 @@ protected:
     void contextMenuEvent(QContextMenuEvent* event) override;
 
 private:
-    void exportWithDialog();
     bool exportSvg(const QString& path, int width, int height);
 
     QString exportBaseName_;

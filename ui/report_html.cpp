@@ -57,9 +57,9 @@ QString ReportWriter::html(bool forPdf, QMap<QString, QByteArray>* images)
     };
 
     QString h;
-    h += QStringLiteral("<!DOCTYPE html><html><head><meta charset='utf-8'><title>HalluScope report — %1</title>"
+    h += QStringLiteral("<!DOCTYPE html><html><head><meta charset='utf-8'><title>%1</title>"
                         "<style>%2</style></head><body>")
-             .arg(esc(settings["source"].toString()), QString::fromLatin1(kStyle));
+             .arg(esc(reportTitle(settings["source"].toString())), QString::fromLatin1(kStyle));
     h += QStringLiteral("<h1>HalluScope report</h1><p>%1 · generated %2</p>")
              .arg(esc(settings["source"].toString()), esc(sum["created"].toString()));
 
@@ -85,16 +85,21 @@ QString ReportWriter::html(bool forPdf, QMap<QString, QByteArray>* images)
 
     const QJsonObject c = m["confusion"].toObject();
     h += QStringLiteral("<h2>Metrics</h2><p>Response level, %1 responses (%2 hallucinated). "
-                        "Intervals: 95 %% percentile bootstrap, %3 resamples.</p><table>"
+                        "Intervals: 95 % percentile bootstrap, %3 resamples.</p><table>"
                         "<tr><th>ROC AUC</th><td class='num'>%4</td></tr>"
                         "<tr><th>Pearson r</th><td class='num'>%5</td></tr>"
-                        "<tr><th>F1 at threshold %6</th><td class='num'>%7</td></tr>"
+                        "<tr><th>F1 at threshold %6%11</th><td class='num'>%7</td></tr>"
                         "<tr><th>Precision / recall / accuracy</th><td class='num'>%8 / %9 / %10</td></tr></table>")
              .arg(m["responses"].toInt()).arg(m["hallucinated"].toInt())
              .arg(m["bootstrap"].toObject()["reps"].toInt())
              .arg(ci(m["auc"].toObject()), ci(m["pearson"].toObject()), num(m["threshold"].toDouble(), 5),
                   ci(m["f1"].toObject()), num(m["precision"].toDouble(), 3), num(m["recall"].toDouble(), 3),
-                  num(m["accuracy"].toDouble(), 3));
+                  num(m["accuracy"].toDouble(), 3),
+                  m["thresholdInSample"].toBool()
+                      ? QObject::tr(" (in-sample: the threshold was chosen for the best F1 on these same scores)")
+                      : QObject::tr(" (chosen by the user)"));
+    h += QStringLiteral("<p>Scores: %1 — %2.</p>")
+             .arg(esc(scorerTitle(m["scorer"].toString())), esc(m["scores"].toString()));
     h += QStringLiteral("<table><tr><th></th><th>gold hallucinated</th><th>gold faithful</th></tr>"
                         "<tr><th>flagged</th><td class='num'>%1</td><td class='num'>%2</td></tr>"
                         "<tr><th>passed</th><td class='num'>%3</td><td class='num'>%4</td></tr></table>")
@@ -119,7 +124,8 @@ QString ReportWriter::html(bool forPdf, QMap<QString, QByteArray>* images)
     }
     h += QStringLiteral("</table>");
 
-    // Most and least confident calls: the extremes of the score.
+    // The extremes of the score: the most suspicious responses (likely hallucinated) and the least
+    // suspicious ones (likely faithful).
     const auto& s = analysis_.scores();
     std::vector<std::size_t> order(s.ids.size());
     std::iota(order.begin(), order.end(), 0);
@@ -137,8 +143,8 @@ QString ReportWriter::html(bool forPdf, QMap<QString, QByteArray>* images)
         }
         h += QStringLiteral("</table>");
     };
-    sampleTable(QObject::tr("Most confident: likely hallucinated"), order.begin(), order.end());
-    sampleTable(QObject::tr("Least confident: likely faithful"), order.rbegin(), order.rend());
+    sampleTable(QObject::tr("Most suspicious: likely hallucinated"), order.begin(), order.end());
+    sampleTable(QObject::tr("Least suspicious: likely faithful"), order.rbegin(), order.rend());
 
     if (!forPdf) // machine-readable copy of the numbers, for tools and tests
         h += QStringLiteral("<script type='application/json' id='halluscope-data'>%1</script>")

@@ -13,6 +13,9 @@
 #include <QJsonDocument>
 #include <QPrinter>
 #include <QSaveFile>
+#include <QAbstractTextDocumentLayout>
+#include <QTextBlock>
+#include <QTextCursor>
 #include <QTextDocument>
 
 namespace hs::ui {
@@ -83,6 +86,11 @@ QJsonObject ReportWriter::metricsObject()
         {"responses", int(s.ids.size())},
         {"hallucinated", int(std::count(s.label.begin(), s.label.end(), 1))},
         {"threshold", t},
+        // A threshold that maximises F1 on these very scores flatters its F1: say so.
+        {"thresholdInSample", !analysis_.thresholdChosen()
+                                  || t == analysis::bestF1(s.score, s.label).threshold},
+        {"scorer", analysis_.shownScorer()},
+        {"scores", analysis_.scorerNote()},
         {"auc", intervalJson(analysis::bootstrapAuc(s.score, s.label, kBootstrapReps, kBootstrapSeed))},
         {"pearson", intervalJson(analysis::bootstrapPearson(s.score, s.label, kBootstrapReps, kBootstrapSeed))},
         {"f1", intervalJson(analysis::bootstrapF1(s.score, s.label, t, kBootstrapReps, kBootstrapSeed))},
@@ -137,6 +145,34 @@ bool ReportWriter::writeHtml(const QString& path, QString* error)
     return saveBytes(path, html(false, nullptr).toUtf8(), error);
 }
 
+QString reportTitle(const QString& source)
+{
+    return QObject::tr("HalluScope report — %1").arg(source);
+}
+
+int keepHeadingsWithContent(QTextDocument& doc, double keepFraction)
+{
+    const double page = doc.pageSize().height();
+    if (page <= 0)
+        return 0;
+    int moved = 0;
+    QAbstractTextDocumentLayout* layout = doc.documentLayout();
+    for (QTextBlock b = doc.begin(); b.isValid(); b = b.next()) {
+        if (b.blockFormat().headingLevel() == 0)
+            continue;
+        const QRectF r = layout->blockBoundingRect(b);
+        const int first = int(r.top() / page);
+        if (int((r.bottom() + keepFraction * page) / page) == first)
+            continue; // heading and a good share of what follows fit on its page
+        QTextCursor c(b);
+        QTextBlockFormat f = b.blockFormat();
+        f.setPageBreakPolicy(QTextFormat::PageBreak_AlwaysBefore);
+        c.setBlockFormat(f); // later blocks move down; their rects are taken after this relayout
+        ++moved;
+    }
+    return moved;
+}
+
 bool ReportWriter::writePdf(const QString& path, QString* error)
 {
     QMap<QString, QByteArray> images;
@@ -152,6 +188,12 @@ bool ReportWriter::writePdf(const QString& path, QString* error)
     printer.setOutputFormat(QPrinter::PdfFormat);
     printer.setOutputFileName(path);
     printer.setPageSize(QPageSize(QPageSize::A4));
+    printer.setDocName(reportTitle(summary()["settings"].toObject()["source"].toString())); // the PDF's /Title
+    printer.setCreator(QStringLiteral("HalluScope"));
+    // Paginate ourselves (the document's own page size, which print() then keeps) so that no
+    // heading is left at the foot of a page without its table or plot.
+    doc.setPageSize(printer.pageRect(QPrinter::Point).size());
+    keepHeadingsWithContent(doc);
     doc.print(&printer);
     if (!QFileInfo::exists(path) || QFileInfo(path).size() == 0) {
         if (error)

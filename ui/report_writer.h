@@ -8,7 +8,15 @@
 #include <QMap>
 #include <QString>
 
+class QTextDocument;
+
 namespace hs::ui {
+
+// "HalluScope report — SOURCE": the HTML <title> and the PDF's title metadata.
+QString reportTitle(const QString& source);
+// Before printing `doc` (its pageSize set): a heading whose page has less than `keepFraction` of a
+// page left below it starts a new page instead. Returns how many headings were moved.
+int keepHeadingsWithContent(QTextDocument& doc, double keepFraction = 0.2);
 
 class AnalysisState;
 class HeadsPanel;

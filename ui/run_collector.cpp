@@ -46,13 +46,6 @@ const detect::SampleResult* RunCollector::result(const QString& id) const
     return it == results_.constEnd() ? nullptr : &it.value();
 }
 
-void RunCollector::addAttention(const QString& id, const detect::AttentionSummary& summary)
-{
-    auto it = results_.find(id);
-    if (it != results_.end())
-        it->attention.push_back(summary);
-}
-
 void RunCollector::adopt(const std::vector<detect::SampleResult>& results, const analysis::FeatureTable& table)
 {
     results_.clear();
@@ -67,18 +60,27 @@ void RunCollector::adopt(const std::vector<detect::SampleResult>& results, const
     dirty_ = false;
 }
 
-void RunCollector::begin(int, int)
+void RunCollector::reset()
+{
+    results_.clear();
+    order_.clear();
+    table_ = std::make_shared<analysis::FeatureTable>();
+    catalog_ = analysis_->catalog();
+    dirty_ = false;
+    aucPendingFor_ = -1;
+}
+
+void RunCollector::begin(int, int alreadyDone)
 {
     if (auto* controller = qobject_cast<DetectionController*>(sender()))
         settings_ = controller->settings();
     if (settings_.copyHeads.empty() && !settings_.copyHeadsFile.empty())
         settings_.copyHeads = readCopyHeads(QString::fromStdString(settings_.copyHeadsFile));
-    // A resumed run continues the table it had; a new one starts empty. The catalog starts as the
-    // opened dataset's (prompts, spans), which the pushed tables then carry along.
-    if (count() == 0) {
-        table_ = std::make_shared<analysis::FeatureTable>();
-        catalog_ = analysis_->catalog();
-    }
+    // A resumed run continues the table it had; a run that starts from nothing (alreadyDone 0)
+    // is a new document and replaces whatever was adopted or collected before. The catalog starts
+    // as the opened dataset's (prompts, spans), which the pushed tables then carry along.
+    if (alreadyDone == 0 || count() == 0)
+        reset();
     pushTimer_->start();
 }
 

@@ -26,14 +26,14 @@ public:
     // The result for a response id, or nullptr when this run did not produce it.
     const detect::SampleResult* result(const QString& id) const;
     int count() const { return static_cast<int>(order_.size()); }
-    // Keeps a head recomputed after the run with the sample's result.
-    void addAttention(const QString& id, const detect::AttentionSummary& summary);
     const analysis::FeatureTable& table() const { return *table_; }
 
 public Q_SLOTS:
     // The results of an opened session: a later Run resumes it and keeps appending.
     void adopt(const std::vector<hs::detect::SampleResult>& results, const hs::analysis::FeatureTable& table);
+    // alreadyDone > 0: a resumed run, appending to the adopted results; 0: a new run, which replaces them.
     void begin(int total, int alreadyDone);
+    void reset(); // forgets every result (a new current document)
     void add(const hs::detect::SampleResult& result);
     void end();           // pushes what is pending at once
     void flush(bool live = true); // live: scored with ReDeEP whatever the scorer (AnalysisState::setTableAsync)

@@ -98,6 +98,8 @@ RunPanel::RunPanel(DetectionController* controller, QWidget* parent) : QWidget(p
         progressBar_->setRange(0, qMax(total, 1));
         progressBar_->setValue(done);
     });
+    connect(controller_, &DetectionController::runFailed, this,
+            [this] { progressBar_->setFormat(tr("failed — see the Log panel")); });
     loadSettings();
     onStateChanged(controller_->state());
     detectGpusInBackground();

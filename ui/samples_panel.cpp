@@ -24,11 +24,6 @@ SamplesPanel::SamplesPanel(AnalysisState* analysis, QWidget* parent) : QWidget(p
     filter_ = new QLineEdit(this);
     filter_->setPlaceholderText(tr("Filter by id, task or text (Ctrl+F)"));
     filter_->setClearButtonEnabled(true);
-    auto* focusFilter = new QAction(this);
-    focusFilter->setShortcut(QKeySequence::Find);
-    focusFilter->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    connect(focusFilter, &QAction::triggered, filter_, [this] { filter_->setFocus(); filter_->selectAll(); });
-    addAction(focusFilter);
     outcome_ = new QComboBox(this);
     outcome_->addItems({tr("All"), tr("Hallucinated"), tr("Faithful"), tr("Flagged"), tr("Wrong calls")});
     outcome_->setToolTip(tr("Show only some outcomes at the current threshold"));

@@ -26,6 +26,12 @@ const QColor kFitColour(31, 119, 180);
 const QColor kEvalColour(255, 127, 14);
 const QColor kMarkerColour(214, 39, 40);
 
+void setPlotTitle(PlotWidget* plot, const QString& title)
+{
+    if (auto* t = qobject_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0)))
+        t->setText(title);
+}
+
 PlotWidget* makePlot(const QString& name, const QString& title, const QString& xLabel, const QString& yLabel,
                      QWidget* parent)
 {
@@ -120,9 +126,8 @@ ThresholdPanel::ThresholdPanel(AnalysisState* analysis, QWidget* parent) : QWidg
 
     scorer_ = new QComboBox(this);
     scorer_->setObjectName("threshold.scorer");
-    scorer_->addItem(tr("ReDeEP (in-sample)"), QStringLiteral("redeep"));
-    scorer_->addItem(tr("chunk-logistic (5-fold held-out)"), QStringLiteral("chunk-logistic"));
-    scorer_->addItem(tr("ensemble (5-fold held-out)"), QStringLiteral("ensemble"));
+    for (const QString& method : scorerMethods())
+        scorer_->addItem(scorerTitle(method), method);
     scorer_->setToolTip(tr("How response scores are made. ReDeEP is fitted on every response, as the published "
                            "code does; the learned methods are cross-validated, so each response is scored by a "
                            "model that never saw it (honest, and usually better; takes a few seconds)."));
@@ -130,8 +135,15 @@ ThresholdPanel::ThresholdPanel(AnalysisState* analysis, QWidget* parent) : QWidg
             [this](int i) { analysis_->setScorer(scorer_->itemData(i).toString()); });
     busy_ = new QLabel(this);
     busy_->setObjectName("threshold.busy");
-    connect(analysis_, &AnalysisState::scoringChanged, this,
-            [this](bool busy) { busy_->setText(busy ? tr("<i>scoring…</i>") : QString()); });
+    connect(analysis_, &AnalysisState::scoringChanged, this, [this](bool busy) {
+        busy_->setText(busy ? tr("<i>scoring…</i>") : QString());
+        updateShownLabel();
+    });
+    // What the figures on screen are: the box holds the user's choice, which can differ from the
+    // scores shown (a learned scorer waits for the run's end, for enough responses, or computes).
+    shownLabel_ = new QLabel(this);
+    shownLabel_->setObjectName("threshold.shown");
+    shownLabel_->setWordWrap(true);
 
     auto* controls = new QHBoxLayout;
     controls->addWidget(new QLabel(tr("Scores"), this));
@@ -154,6 +166,7 @@ ThresholdPanel::ThresholdPanel(AnalysisState* analysis, QWidget* parent) : QWidg
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(plots, 1);
     layout->addLayout(controls);
+    layout->addWidget(shownLabel_);
     layout->addLayout(bottom);
 
     connect(analysis_, &AnalysisState::scoresChanged, this, &ThresholdPanel::rebuildCurves);
@@ -277,10 +290,12 @@ void ThresholdPanel::rebuildCurves()
                        .arg(name).arg(s.size()).arg(std::count(l.begin(), l.end(), 1))
                        .arg(auc, 0, 'f', 4).arg(analysis::pearson(s, l), 0, 'f', 4);
     };
-    drawSet(fitS, fitL, kFitColour, split ? tr("train") : tr("all"), false);
+    const QString shown = scorerTitle(analysis_->shownScorer());
+    drawSet(fitS, fitL, kFitColour, split ? tr("%1, threshold part").arg(shown) : shown, false);
     if (split)
-        drawSet(evalS, evalL, kEvalColour, tr("held-out"), true);
+        drawSet(evalS, evalL, kEvalColour, tr("%1, shown part").arg(shown), true);
 
+    const bool any = bothClasses(fitL);
     auto* diagonal = new QCPGraph(roc_->xAxis, roc_->yAxis);
     diagonal->setData({0, 1}, {0, 1});
     diagonal->setPen(QPen(Qt::gray, 1, Qt::DotLine));
@@ -292,17 +307,39 @@ void ThresholdPanel::rebuildCurves()
     f1_->xAxis->setRange(analysis_->minScore(), analysis_->maxScore());
     f1_->yAxis->setRange(0, 1.02);
     for (PlotWidget* p : {roc_, pr_, f1_}) {
-        p->legend->setVisible(split);
+        p->legend->setVisible(any);
         p->requestReplot();
     }
-    if (!summary.isEmpty() && !analysis_->scorerNote().isEmpty())
-        summary.prepend(tr("<i>Scores: %1</i>").arg(analysis_->scorerNote().toHtmlEscaped()));
+    // Exported images carry what they show (scorer and AUC) in their title.
+    const QString aucText = any ? tr(" · AUC %1").arg(analysis::rocAuc(fitS, fitL), 0, 'f', 4) : QString();
+    // (two lines, so a narrow plot keeps the whole title)
+    setPlotTitle(roc_, tr("ROC\n%1%2").arg(shown, aucText));
+    setPlotTitle(pr_, tr("Precision–recall\n%1").arg(shown));
+    setPlotTitle(f1_, tr("F1 vs threshold\n%1").arg(shown));
+    updateShownLabel();
     summary_->setText(summary.isEmpty() ? tr("Open a feature log or session, or run detection.")
                                         : summary.join("<br>"));
+    syncing_ = true; // a narrower range clamps the spin box: that is no choice of the user's
     spin_->setRange(analysis_->minScore(), analysis_->maxScore());
     spin_->setSingleStep((analysis_->maxScore() - analysis_->minScore()) / 200);
+    syncing_ = false;
     syncControls();
     updateMarkers();
+}
+
+void ThresholdPanel::updateShownLabel()
+{
+    if (!analysis_->hasData()) {
+        shownLabel_->clear();
+        return;
+    }
+    QString text = tr("<b>Shown: %1</b> — %2").arg(scorerTitle(analysis_->shownScorer()).toHtmlEscaped(),
+                                                  analysis_->scorerNote().toHtmlEscaped());
+    if (analysis_->scorer() != analysis_->shownScorer())
+        text += tr("<br><i>%1 is chosen; its figures are not on screen yet%2.</i>")
+                    .arg(scorerTitle(analysis_->scorer()).toHtmlEscaped(),
+                         analysis_->isScoring() ? tr(" (scoring…)") : QString());
+    shownLabel_->setText(text);
 }
 
 void ThresholdPanel::selectScorer(const QString& method)
@@ -322,14 +359,14 @@ void ThresholdPanel::onSliderMoved(int pos)
 {
     if (syncing_)
         return;
-    analysis_->setThreshold(thresholdAt(pos));
+    analysis_->chooseThreshold(thresholdAt(pos), true);
 }
 
 void ThresholdPanel::onSpinChanged(double value)
 {
     if (syncing_)
         return;
-    analysis_->setThreshold(value);
+    analysis_->chooseThreshold(value, true);
 }
 
 void ThresholdPanel::syncControls()
@@ -349,7 +386,7 @@ void ThresholdPanel::selectBestF1()
     fitAndEvalSets(&fitS, &fitL, &evalS, &evalL);
     if (!bothClasses(fitL))
         return;
-    analysis_->setThreshold(analysis::bestF1(fitS, fitL).threshold);
+    analysis_->chooseThreshold(analysis::bestF1(fitS, fitL).threshold);
 }
 
 void ThresholdPanel::updateMarkers()

@@ -53,6 +53,7 @@ private:
     void onSliderMoved(int pos);
     void onSpinChanged(double value);
     void syncControls();
+    void updateShownLabel();
     void fitAndEvalSets(std::vector<double>* fitScore, std::vector<int>* fitLabel,
                         std::vector<double>* evalScore, std::vector<int>* evalLabel) const;
     QWidget* createConfusionGrid();
@@ -70,6 +71,7 @@ private:
     QLabel* summary_ = nullptr;
     QComboBox* scorer_ = nullptr;
     QLabel* busy_ = nullptr;
+    QLabel* shownLabel_ = nullptr;
     QLabel* tp_ = nullptr;
     QLabel* fp_ = nullptr;
     QLabel* fn_ = nullptr;

@@ -6,7 +6,7 @@
 
 #include "ui/analysis_state.h"
 #include "ui/attention_panel.h"
-#include "ui/attention_recomputer.h"
+#include "ui/attention_inspector.h"
 #include "ui/detection_controller.h"
 #include "ui/feature_ranking_model.h"
 #include "ui/heads_panel.h"
@@ -111,11 +111,11 @@ void TestDemoRun::runsTheDemoToTheEndWithPauseAndResume()
     QCOMPARE(QSet<QString>(ids.begin(), ids.end()).size(), ids.size()); // no sample twice
     QCOMPARE(ids.size() + summary.invalidSkipped, demoSamples_);
     QCOMPARE(w.runCollector()->count(), ids.size());
-    QTRY_COMPARE_WITH_TIMEOUT(w.analysis()->scores().ids.size(), std::size_t(ids.size()), 20000);
+    // (the final scoring runs at background priority: on a loaded machine it takes a while)
+    QTRY_COMPARE_WITH_TIMEOUT(w.analysis()->scores().ids.size(), std::size_t(ids.size()), 180000);
     QCOMPARE(w.runPanel()->progressBar()->value(), summary.total);
-    qInfo("demo: %d samples (paused at %d), worst event-loop gap %lld ms", int(ids.size()), atPause,
-          meter.worstGapMs());
-    QVERIFY(meter.worstGapMs() <= 100);
+    qInfo("demo: %d samples (paused at %d)", int(ids.size()), atPause);
+    uitest::checkResponsive(meter, "demo run");
     // The demo shows the ensemble's cross-validated scores once the run has ended (as the CLI demo).
     QCOMPARE(w.analysis()->scorer(), QStringLiteral("ensemble"));
     QTRY_VERIFY_WITH_TIMEOUT(!w.analysis()->isScoring() && w.analysis()->scorerNote().contains("held-out"), 120000);
@@ -219,7 +219,8 @@ void TestDemoRun::sessionReopensWithSamplesAndAttention()
     for (double v : shades)
         QVERIFY(v >= 0 && v <= 1);
 
-    // A head that was not a copy head is recomputed on demand, on a worker thread.
+    // Any head, captured or not, computed on demand at token resolution by the long-lived engine:
+    // the model is loaded once for all requests (no dataset written, no Detector run).
     const detect::SampleResult* result = reopened.runCollector()->result(id);
     std::pair<int, int> missing{-1, -1};
     for (int l = 0; l < 4 && missing.first < 0; ++l)
@@ -228,26 +229,45 @@ void TestDemoRun::sessionReopensWithSamplesAndAttention()
                              [&](const detect::AttentionSummary& a) { return a.layer == l && a.head == h; }))
                 missing = {l, h};
     QVERIFY(missing.first >= 0);
-    QSignalSpy ready(reopened.attentionRecomputer(), &AttentionRecomputer::ready);
-    QSignalSpy failed(reopened.attentionRecomputer(), &AttentionRecomputer::failed);
-    const std::size_t before = result->attention.size();
+    const int loadsBefore = detect::EngineService::modelLoads();
+    QSignalSpy ready(reopened.attentionInspector(), &AttentionInspector::ready);
+    QSignalSpy failed(reopened.attentionInspector(), &AttentionInspector::failed);
     reopened.attentionPanel()->selectHead(missing.first, missing.second);
     QVERIFY(ready.wait(60000));
     QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
-    QCOMPARE(reopened.runCollector()->result(id)->attention.size(), before + 1);
-    QCOMPARE(reopened.attentionPanel()->headCombo()->currentData().toInt(), missing.second);
-    QVERIFY(!reopened.attentionPanel()->colorMap()->data()->isEmpty());
-    // Recomputing a head that was captured gives the stored values back (same pass, same sample).
+    const detect::TokenAttention* shown = reopened.attentionPanel()->tokenAttention();
+    QVERIFY(shown);
+    QCOMPARE(shown->layer, missing.first);
+    QCOMPARE(shown->head, missing.second);
+    QVERIFY(shown->rows() > 0 && shown->cols() > 0);
+    // Token texts on both axes, and the hover names both tokens and the weight.
+    PlotWidget* plot = reopened.attentionPanel()->plot();
+    auto labels = [](QCPAxis* axis) {
+        auto t = axis->ticker().dynamicCast<QCPAxisTickerText>();
+        return t ? t->ticks().values() : QStringList();
+    };
+    QVERIFY(!labels(plot->yAxis).isEmpty() && !labels(plot->xAxis).isEmpty());
+    QString first = QString::fromStdString(shown->rowTokens[0]); // the first row is always labelled
+    if (first.startsWith(' '))
+        first = "␣" + first.mid(1);
+    if (!first.contains('\n') && !first.contains('\t'))
+        QVERIFY2(labels(plot->yAxis).contains(first.left(24)), qPrintable(labels(plot->yAxis).join('|')));
+    const QString hover = reopened.attentionPanel()->hoverText(0, 0);
+    QVERIFY2(hover.contains(QString::fromStdString(shown->rowTokens[0])) && hover.contains("attention"), qPrintable(hover));
+    QVERIFY(reopened.attentionPanel()->infoText().contains("token resolution"));
+    // A second head, then a captured one: the same engine, no second load.
     const detect::AttentionSummary& stored = result->attention.front();
-    QSignalSpy again(reopened.attentionRecomputer(), &AttentionRecomputer::ready);
-    QVERIFY(reopened.attentionRecomputer()->request(reopened.runPanel()->currentSettings(),
-                                                    reopened.analysis()->catalog().value(id), stored.layer, stored.head));
-    QVERIFY(again.wait(60000));
-    const auto recomputed = again.first().at(1).value<detect::AttentionSummary>();
-    QCOMPARE(recomputed.rows, stored.rows);
-    QCOMPARE(recomputed.cols, stored.cols);
-    for (std::size_t i = 0; i < stored.values.size(); ++i)
-        QVERIFY(std::abs(recomputed.values[i] - stored.values[i]) < 1e-4f);
+    reopened.attentionPanel()->selectHead(missing.first, (missing.second + 1) % 4);
+    QVERIFY(ready.wait(60000));
+    QVERIFY(reopened.attentionInspector()->request(reopened.runPanel()->currentSettings(),
+                                                   reopened.analysis()->catalog().value(id), stored.layer, stored.head));
+    QVERIFY(ready.wait(60000));
+    QCOMPARE(ready.count(), 3);
+    QCOMPARE(detect::EngineService::modelLoads(), loadsBefore + 1);
+    // A head outside the model is refused with a reason, not a crash.
+    reopened.attentionPanel()->selectHead(99, 0);
+    QVERIFY(failed.wait(60000));
+    QVERIFY(failed.first().first().toString().contains("outside the model"));
 }
 
 QTEST_MAIN(TestDemoRun)

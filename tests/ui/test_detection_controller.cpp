@@ -54,7 +54,8 @@ void TestDetectionController::runDeliversResultsOnGuiThread()
     QVERIFY(onGuiThread);
     QCOMPARE(ids.size(), 20);
     QCOMPARE(warnings.count(), 1);
-    QCOMPARE(progress.count(), 20);
+    // Progress rides with the batched results (one queued event per ~40 ms): the last one is kept.
+    QVERIFY(progress.count() >= 1 && progress.count() <= 20);
     QCOMPARE(c.lastProgress().done, 20);
     const auto summary = finished.first().first().value<detect::RunSummary>();
     QCOMPARE(summary.processed, 20);

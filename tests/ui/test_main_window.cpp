@@ -9,6 +9,7 @@
 #include "ui/log_panel.h"
 #include "ui/main_window.h"
 #include "ui/plot_widget.h"
+#include "ui/report_writer.h"
 #include "ui/sample_filter_proxy.h"
 #include "ui/samples_panel.h"
 #include "ui/threshold_panel.h"
@@ -19,6 +20,13 @@
 #include "core/analysis/redeep_combiner.h"
 
 #include <QAction>
+#include <QClipboard>
+#include <QDialog>
+#include <QDockWidget>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
+#include <QTableWidget>
 #include <QApplication>
 #include <QMimeData>
 #include <QComboBox>
@@ -33,6 +41,9 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QAbstractTextDocumentLayout>
+#include <QTextBlock>
+#include <QTextDocument>
 
 #include <memory>
 
@@ -45,6 +56,7 @@ private Q_SLOTS:
     void initTestCase();
     void loadsPublishedLogAndReproducesPaper();
     void plotsHoldData();
+    void headsHeatmapLabelsCellsAndUsesADivergingMapForPearson();
     void sliderMatchesCoreAnalysis();
     void bestF1ButtonPicksCoreBestF1();
     void splitViewShowsHeldOutOnly();
@@ -52,6 +64,8 @@ private Q_SLOTS:
     void learnedScorerShowsHeldOutScores();
     void samplesTableSortsFiltersAndOpens();
     void exportsPlots();
+    void exportsAllPlotsWithDataAndTitles();
+    void layoutConveniences();
     void exportsHtmlReportAndParsesBack();
     void exportsPdfCsvJson();
     void screenshotAndLayoutPersist();
@@ -119,6 +133,35 @@ void TestMainWindow::plotsHoldData()
             cells += std::isnan(d->cell(x, y)) ? 0 : 1;
     QCOMPARE(cells, 32);
     QCOMPARE(window_->samplesPanel()->view()->model()->rowCount(), 450);
+}
+
+void TestMainWindow::headsHeatmapLabelsCellsAndUsesADivergingMapForPearson()
+{
+    HeadsPanel* h = window_->headsPanel();
+    PlotWidget* plot = h->heatmapPlot();
+    // Every one of the 32 copy heads carries its value inside its cell.
+    int inCells = 0;
+    for (int i = 0; i < plot->itemCount(); ++i)
+        if (auto* t = qobject_cast<QCPItemText*>(plot->item(i))) {
+            const double x = t->position->coords().x(), y = t->position->coords().y();
+            QVERIFY(!std::isnan(h->headMap()->data()->data(x, y)));
+            QCOMPARE(t->text(), QString::number(h->headMap()->data()->data(x, y), 'g', 2));
+            ++inCells;
+        }
+    QCOMPARE(inCells, 32);
+    // The PKS strip has layer labels of its own.
+    QVERIFY(plot->axisRect(1)->axis(QCPAxis::atRight)->visible());
+    QVERIFY(plot->axisRect(1)->axis(QCPAxis::atRight)->tickLabels());
+    // Pearson r: a diverging map, white at 0, over a range symmetric about 0.
+    auto* metric = h->findChild<QComboBox*>();
+    QVERIFY(metric);
+    metric->setCurrentIndex(metric->findText("Pearson r"));
+    const QCPRange range = h->headMap()->colorScale()->dataRange();
+    QVERIFY(std::abs(range.lower + range.upper) < 1e-12);
+    const QRgb mid = h->headMap()->gradient().color(0, QCPRange(-1, 1));
+    QVERIFY(qRed(mid) > 240 && qGreen(mid) > 240 && qBlue(mid) > 240);
+    metric->setCurrentIndex(0);
+    QVERIFY(qGreen(h->headMap()->gradient().color(0.5, QCPRange(0, 1))) < 200); // viridis again
 }
 
 void TestMainWindow::sliderMatchesCoreAnalysis()
@@ -293,8 +336,81 @@ void TestMainWindow::exportsPlots()
     QVERIFY(!error.isEmpty());
 }
 
+void TestMainWindow::exportsAllPlotsWithDataAndTitles()
+{
+    const QString dir = tmp_.filePath("plots");
+    QString error;
+    const int n = window_->exportAllPlots(dir, &error);
+    QVERIFY2(n >= 7, qPrintable(error)); // ROC, PR, F1, heads, Live traces, running AUC, attention
+    for (const char* name : {"roc", "precision-recall", "f1-threshold", "running-auc", "attention"}) {
+        QVERIFY2(QImage(QDir(dir).filePath(QString("%1.png").arg(name))).width() > 0, name);
+        QVERIFY2(QFileInfo(QDir(dir).filePath(QString("%1.csv").arg(name))).exists(), name);
+    }
+    // The ROC data round-trips: one CSV row per curve point, and the image names scorer and AUC.
+    ThresholdPanel* t = window_->thresholdPanel();
+    int points = 0;
+    for (int i = 0; i < t->rocPlot()->plottableCount(); ++i)
+        if (auto* c = qobject_cast<QCPCurve*>(t->rocPlot()->plottable(i)))
+            points += c->dataCount();
+    QFile csv(QDir(dir).filePath("roc.csv"));
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    const QStringList lines = QString::fromUtf8(csv.readAll()).split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.first(), QString("plot,series,x,y,z"));
+    const auto& s = window_->analysis()->scores();
+    const QString auc = QString::number(analysis::rocAuc(s.score, s.label), 'f', 4);
+    QVERIFY2(lines.filter(QRegularExpression("^roc,ReDeEP \\(in-sample\\) AUC " + auc + ",")).size() == points,
+             qPrintable(lines.value(1)));
+    auto* title = qobject_cast<QCPTextElement*>(t->rocPlot()->plotLayout()->element(0, 0));
+    QVERIFY(title && title->text() == QString("ROC\nReDeEP (in-sample) · AUC %1").arg(auc));
+    QVERIFY(t->rocPlot()->legend->visible());
+    // Copy to clipboard puts the image there.
+    QApplication::clipboard()->clear();
+    t->rocPlot()->copyToClipboard();
+    QVERIFY(!QApplication::clipboard()->pixmap().isNull());
+}
+
+void TestMainWindow::layoutConveniences()
+{
+    // Ctrl+F from anywhere focuses the Samples filter.
+    window_->thresholdPanel()->slider()->setFocus();
+    QTest::keyClick(window_.get(), Qt::Key_F, Qt::ControlModifier);
+    QTRY_VERIFY(window_->samplesPanel()->filterEdit()->hasFocus());
+    // The View menu lists the panels in the order of their shortcuts.
+    QMenu* view = nullptr;
+    for (QAction* a : window_->menuBar()->actions())
+        if (a->text() == "&View")
+            view = a->menu();
+    QVERIFY(view);
+    QStringList keys;
+    for (QAction* a : view->actions())
+        if (!a->shortcut().isEmpty())
+            keys << a->shortcut().toString();
+    QCOMPARE(keys, QStringList({"Alt+1", "Alt+2", "Alt+3", "Alt+4", "Alt+5", "Alt+6", "Alt+7"}));
+    // Reset Layout takes effect at once: a hidden panel comes back without a restart.
+    QDockWidget* heads = window_->findChild<QDockWidget*>("dock.heads");
+    heads->hide();
+    for (QAction* a : view->actions())
+        if (a->text() == "&Reset Layout")
+            a->trigger();
+    QVERIFY(!heads->isHidden());
+    // Help → Keyboard Shortcuts lists the window's shortcuts.
+    for (QAction* a : window_->menuBar()->actions())
+        if (a->text() == "&Help")
+            for (QAction* h : a->menu()->actions())
+                if (h->text() == "&Keyboard Shortcuts")
+                    h->trigger();
+    auto* dialog = window_->findChild<QDialog*>("dialog.shortcuts");
+    QVERIFY(dialog);
+    auto* table = dialog->findChild<QTableWidget*>();
+    QVERIFY(table->rowCount() > 15);
+    QVERIFY(!table->findItems(QKeySequence(QKeySequence::Find).toString(QKeySequence::NativeText), Qt::MatchExactly).isEmpty());
+    QVERIFY(!table->findItems("Undo", Qt::MatchContains).isEmpty());
+    dialog->close();
+}
+
 void TestMainWindow::exportsHtmlReportAndParsesBack()
 {
+    window_->thresholdPanel()->bestF1Action()->trigger(); // a threshold chosen on these same scores
     const QString path = tmp_.filePath("report.html");
     QString error;
     QVERIFY2(window_->exportReport(path, &error), qPrintable(error));
@@ -324,7 +440,17 @@ void TestMainWindow::exportsHtmlReportAndParsesBack()
     QCOMPARE(metrics["confusion"].toObject()["tp"].toInt(), int(c.tp));
     QCOMPARE(root["dataset"].toObject()["responses"].toInt(), 450);
     QCOMPARE(root["settings"].toObject()["selectedHeads"].toArray().size(), 3);
-    QVERIFY(html.contains("Head ranking") && html.contains("Most confident"));
+    QVERIFY(html.contains("Head ranking"));
+    // Headings and labels that say what the numbers are.
+    QVERIFY(html.contains("Most suspicious: likely hallucinated") && html.contains("Least suspicious: likely faithful"));
+    QVERIFY(!html.contains("confident"));
+    QVERIFY(html.contains("95 % percentile bootstrap") && !html.contains("%%"));
+    QVERIFY(html.contains("<title>HalluScope report — official_llama2_7B_response_chunk.json</title>"));
+    QVERIFY(html.contains("Scores: ReDeEP (in-sample)"));
+    // The threshold here is best F1 on these very scores (chosen by the previous test's button).
+    QCOMPARE(window_->analysis()->threshold(), analysis::bestF1(s.score, s.label).threshold);
+    QVERIFY(metrics["thresholdInSample"].toBool());
+    QVERIFY(html.contains("(in-sample: the threshold was chosen for the best F1 on these same scores)"));
 }
 
 void TestMainWindow::exportsPdfCsvJson()
@@ -336,6 +462,32 @@ void TestMainWindow::exportsPdfCsvJson()
     QVERIFY(f.open(QIODevice::ReadOnly));
     QVERIFY(f.read(5) == "%PDF-");
     QVERIFY(f.size() > 20000); // text plus four images
+    // The title metadata names the report (Qt writes it as a UTF-16BE string with a byte-order mark).
+    const QByteArray pdfBytes = (f.seek(0), f.readAll());
+    QByteArray title("/Title (\xfe\xff");
+    for (QChar ch : QString("HalluScope report — official_llama2_7B"))
+        title += char(ch.unicode() >> 8), title += char(ch.unicode() & 0xff);
+    QVERIFY(pdfBytes.contains(title));
+    // No heading is left at the foot of a page without its content.
+    {
+        ReportWriter writer(*window_->analysis(), *window_->thresholdPanel(), *window_->headsPanel(), {});
+        QMap<QString, QByteArray> images;
+        QTextDocument doc;
+        doc.setHtml(writer.html(true, &images));
+        doc.setPageSize(QSizeF(595, 842)); // A4 in points
+        QVERIFY(keepHeadingsWithContent(doc) >= 0);
+        const double page = doc.pageSize().height();
+        int headings = 0;
+        for (QTextBlock b = doc.begin(); b.isValid(); b = b.next()) {
+            if (b.blockFormat().headingLevel() == 0)
+                continue;
+            ++headings;
+            const QRectF r = doc.documentLayout()->blockBoundingRect(b);
+            const double leftOnPage = (int(r.top() / page) + 1) * page - r.bottom();
+            QVERIFY2(leftOnPage >= 0.2 * page - 1, qPrintable(b.text()));
+        }
+        QVERIFY(headings >= 6);
+    }
 
     const QString csv = tmp_.filePath("scores.csv");
     QVERIFY2(window_->exportReport(csv, &error), qPrintable(error));
