@@ -3,6 +3,7 @@
 #include "core/model/safetensors.h"
 #include "core/tokenizer/tokenizer.h"
 #include "core/util/error.h"
+#include "core/util/json_util.h"
 #include "core/util/file_util.h"
 
 #include <ATen/ATen.h>
@@ -59,7 +60,7 @@ BertEmbedder::BertEmbedder(const std::string& dir, const std::string& device) : 
     const std::string cfgPath = joinPath(dir, "config.json");
     nlohmann::json cfg;
     try {
-        cfg = nlohmann::json::parse(readTextFile(cfgPath));
+        cfg = parseJson(readTextFile(cfgPath), cfgPath);
         d_->hidden = cfg.at("hidden_size").get<int>();
         d_->layers = cfg.at("num_hidden_layers").get<int>();
         d_->heads = cfg.at("num_attention_heads").get<int>();

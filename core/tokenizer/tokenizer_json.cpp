@@ -3,6 +3,7 @@
 #include "core/tokenizer/tokenizer_impl.h"
 
 #include "core/util/error.h"
+#include "core/util/json_util.h"
 
 #include <nlohmann/json.hpp>
 
@@ -166,7 +167,7 @@ struct Reader {
     int specialId(const Json& specials, const std::string& name, const TokenizerImpl& impl) const
     {
         if (specials.contains(name) && specials[name].contains("ids") && specials[name]["ids"].size() == 1)
-            return specials[name]["ids"][0].get<int>();
+            return jsonInt<int>(specials[name]["ids"][0], path + ": post_processor special token '" + name + "'");
         if (const AddedToken* a = impl.added.byContent(name)) return a->id;
         fail("post_processor special token '" + name + "' has no id");
     }
@@ -190,15 +191,16 @@ struct Reader {
                     const Json& specials = j.contains("special_tokens") ? j["special_tokens"] : Json::object();
                     if (specials.contains(name) && specials[name].contains("ids")) {
                         for (const Json& id : specials[name]["ids"])
-                            (afterSequence ? impl.templateSuffix : impl.templatePrefix).push_back(id.get<int>());
+                            (afterSequence ? impl.templateSuffix : impl.templatePrefix)
+                                .push_back(jsonInt<int>(id, path + ": post_processor special token '" + name + "'"));
                     } else {
                         (afterSequence ? impl.templateSuffix : impl.templatePrefix).push_back(specialId(specials, name, impl));
                     }
                 }
             }
         } else if (t == "BertProcessing" || t == "RobertaProcessing") {
-            impl.templatePrefix = {j.at("cls").at(1).get<int>()};
-            impl.templateSuffix = {j.at("sep").at(1).get<int>()};
+            impl.templatePrefix = {jsonInt<int>(j.at("cls").at(1), path + ": post_processor cls")};
+            impl.templateSuffix = {jsonInt<int>(j.at("sep").at(1), path + ": post_processor sep")};
             if (t == "RobertaProcessing") {
                 impl.trimOffsets = flag(j, "trim_offsets", true);
                 impl.trimAddPrefixSpace = flag(j, "add_prefix_space", true);
@@ -271,12 +273,7 @@ struct Reader {
 std::shared_ptr<TokenizerImpl> loadTokenizerJson(const std::string& text, const std::string& path)
 {
     Reader r{path};
-    Json j;
-    try {
-        j = Json::parse(text);
-    } catch (const Json::exception& e) {
-        r.fail(std::string("not valid JSON: ") + e.what());
-    }
+    const Json j = parseJson<Json>(text, path);
     if (!j.is_object() || !j.contains("model")) r.fail("not a tokenizer.json (no \"model\")");
     auto impl = std::make_shared<TokenizerImpl>();
     try {
@@ -284,7 +281,7 @@ std::shared_ptr<TokenizerImpl> loadTokenizerJson(const std::string& text, const 
         if (j.contains("added_tokens")) {
             for (const Json& a : j["added_tokens"]) {
                 AddedToken t;
-                t.id = a.at("id").get<int>();
+                t.id = jsonInt<int>(a.at("id"), path + ": added token id");
                 t.content = a.at("content").get<std::string>();
                 t.singleWord = Reader::flag(a, "single_word", false);
                 t.lstrip = Reader::flag(a, "lstrip", false);
