@@ -252,7 +252,10 @@ analysis::FeatureTable SessionStore::featureTable() const
     Statement u = d_->db.prepare(
         "SELECT sample_seq, label, ecs, pks, token_begin, token_end FROM units ORDER BY sample_seq, idx");
     while (u.step()) {
-        const int resp = responseOf.at(u.getInt(0));
+        const auto owner = responseOf.find(u.getInt(0));
+        if (owner == responseOf.end())
+            throw InputError("session " + path() + ": a unit belongs to no stored sample (damaged file?)");
+        const int resp = owner->second;
         const auto ecs = blob::decodeFloats(u.getBlob(2));
         const auto pks = blob::decodeFloats(u.getBlob(3));
         if (!namesChecked) {
@@ -264,7 +267,7 @@ analysis::FeatureTable SessionStore::featureTable() const
             namesChecked = true;
         }
         if (ecs.size() != t.ecsNames.size() || pks.size() != t.pksNames.size())
-            throw Error("session " + path() + ": sample " + t.responseIds[resp] + " has a unit with " +
+            throw InputError("session " + path() + ": sample " + t.responseIds[resp] + " has a unit with " +
                         std::to_string(ecs.size()) + " ECS / " + std::to_string(pks.size()) +
                         " PKS values but the run names " + std::to_string(t.ecsNames.size()) + " / " +
                         std::to_string(t.pksNames.size()));
@@ -279,6 +282,7 @@ analysis::FeatureTable SessionStore::featureTable() const
     }
     for (std::size_t i = 0; i < t.responseLabels.size(); ++i)
         if (t.responseLabels[i] < 0) t.responseLabels[i] = maxRowLabel[i];
+    requireFiniteFeatures(t, "session " + path());
     return t;
 }
 
