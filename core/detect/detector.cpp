@@ -6,6 +6,7 @@
 #include "core/detect/prepared_sample.h"
 #include "core/detect/redeep_extractor.h"
 #include "core/detect/run_identity.h"
+#include "core/model/model_config.h"
 #include "core/session/session_store.h"
 #include "core/tokenizer/chat_template.h"
 #include "core/tokenizer/tokenizer.h"
@@ -119,6 +120,13 @@ RunSummary Detector::run(Observer& obs)
                 ++summary.invalidSkipped;
             }
         }
+        const std::string tooLong =
+            positionLimitWarning(prepared, model::ModelConfig::load(s.modelDir).maxPositionEmbeddings);
+        if (!tooLong.empty()) obs.onWarning(tooLong);
+        // Nothing to score is a failed run, not an empty success (and the session is not marked finished).
+        if (prepared.empty())
+            throw InputError("no usable sample in " + s.datasetPath + ": " + std::to_string(samples.size()) +
+                             " read, " + std::to_string(summary.invalidSkipped) + " skipped (see the warnings above)");
         summary.total = static_cast<int>(samples.size());
         summary.loadSeconds = secondsSince(tLoad);
         obs.onRunStarted(summary.total, summary.resumedSkipped);
