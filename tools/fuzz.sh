@@ -38,6 +38,7 @@ for t in "${targets[@]}"; do
   seeds=fuzz/corpus/${t#fuzz_}
   work=$out/corpus/${t#fuzz_}
   findings=$out/findings/${t#fuzz_}
+  [ -d "$seeds" ] || { echo "$t: no seed corpus $seeds" >&2; exit 2; }
   mkdir -p "$work" "$findings"
   log=$out/${t}.log
   start=$(date +%s)
@@ -49,7 +50,7 @@ for t in "${targets[@]}"; do
     result="FINDING (see $log and $findings/)"
     failed=1
   fi
-  runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+  runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1 || true)
   printf '%-26s %12s %8s  %s\n' "$t" "${runs:-?}" "$(( $(date +%s) - start ))" "$result"
 done
 exit $failed

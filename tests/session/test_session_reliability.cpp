@@ -1,4 +1,5 @@
 // Sessions refuse what analyses cannot use and say what differs when a run does not match.
+#include "core/session/blob_codec.h"
 #include "core/session/session_store.h"
 #include "core/util/error.h"
 #include "tests/session/synthetic_samples.h"
@@ -41,4 +42,15 @@ TEST_CASE("session: a stored NaN feature is reported by sample and column")
     CHECK_THROWS_WITH_AS(store.featureTable(), doctest::Contains("response 'r1' (row 3), column 'layer_3'"),
                          hs::InputError);
     hs::test::removeSession(path);
+}
+
+TEST_CASE("session: a string list claiming 2^32-1 entries is refused before anything is reserved")
+{
+    // Found by fuzz_session_file: the claimed count went to reserve() (a 15 GB allocation).
+    std::string blob = hs::session::blob::encodeStrings({"a", "b"});
+    blob[0] = blob[1] = blob[2] = blob[3] = '\xFF';
+    CHECK_THROWS_WITH_AS(hs::session::blob::decodeStrings(blob), doctest::Contains("claims 4294967295 entries"),
+                         hs::InputError);
+    CHECK(hs::session::blob::decodeStrings(hs::session::blob::encodeStrings({"a", "b"})) ==
+          std::vector<std::string>{"a", "b"});
 }
