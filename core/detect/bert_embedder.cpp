@@ -61,9 +61,9 @@ BertEmbedder::BertEmbedder(const std::string& dir, const std::string& device) : 
     nlohmann::json cfg;
     try {
         cfg = parseJson(readTextFile(cfgPath), cfgPath);
-        d_->hidden = cfg.at("hidden_size").get<int>();
-        d_->layers = cfg.at("num_hidden_layers").get<int>();
-        d_->heads = cfg.at("num_attention_heads").get<int>();
+        d_->hidden = jsonInt<int>(cfg.at("hidden_size"), cfgPath + ": hidden_size");
+        d_->layers = jsonInt<int>(cfg.at("num_hidden_layers"), cfgPath + ": num_hidden_layers");
+        d_->heads = jsonInt<int>(cfg.at("num_attention_heads"), cfgPath + ": num_attention_heads");
         d_->maxPos = cfg.value("max_position_embeddings", 512);
         d_->eps = cfg.value("layer_norm_eps", 1e-12);
     } catch (const nlohmann::json::exception& e) {
