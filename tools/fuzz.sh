@@ -20,7 +20,7 @@ done
 
 out=build-fuzz
 if [ ! -f "$out/build.ninja" ]; then
-  CXX=${FUZZ_CXX:-clang++} cmake -S . -B "$out" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHS_BUILD_FUZZ=ON \
+  CXX=${FUZZ_CXX:-clang++} cmake -S . -B "$out" -G Ninja -DCMAKE_BUILD_TYPE=None -DHS_BUILD_FUZZ=ON \
     -DHS_BUILD_GUI=OFF -DHS_BUILD_TESTS=OFF -DHS_BUILD_BENCH=OFF >/dev/null
 fi
 cmake --build "$out" --target fuzz_all -j "$(nproc)"
