@@ -51,7 +51,7 @@ ChatFormat fromConfigText(const std::string& text)
     try {
         const auto j = parseJson(text, "tokenizer_config.json");
         const std::string type = j.value("model_type", "");
-        const int vocab = j.value("vocab_size", 0);
+        const int vocab = j.contains("vocab_size") && isInt32(j["vocab_size"]) ? j["vocab_size"].get<int>() : 0;
         if (type == "mistral") return ChatFormat::Mistral;
         // Only the real vocabularies: a small test model of type "llama" was not trained on a chat template.
         if (type == "llama" && vocab >= 128000) return ChatFormat::Llama3;

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace hs::tok {
 
 namespace {
@@ -24,6 +26,23 @@ struct Reader {
     static std::string str(const Json& j, const char* key, const std::string& def = {})
     {
         return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : def;
+    }
+    // An integer field (def when absent or null); a float, a string or a value beyond int is refused by name.
+    int integer(const Json& j, const char* key, int def) const
+    {
+        if (!j.contains(key) || j[key].is_null()) return def;
+        return jsonInt<int>(j[key], path + ": \"" + key + "\"");
+    }
+    // A model's vocabulary {token: id}; nlohmann's get<map<string, int>> would convert 4.4e113 or 2^32+1
+    // into an int without a word (undefined behaviour for the float).
+    std::unordered_map<std::string, int> vocab(const Json& j) const
+    {
+        const Json& v = j.at("vocab");
+        if (!v.is_object()) fail("model vocab is not an object");
+        std::unordered_map<std::string, int> out;
+        for (auto it = v.begin(); it != v.end(); ++it)
+            out[it.key()] = jsonInt<int>(it.value(), path + ": vocab entry '" + it.key().substr(0, 40) + "'");
+        return out;
     }
     std::string type(const Json& j) const
     {
@@ -146,8 +165,8 @@ struct Reader {
         } else if (t == "Strip") {
             s.kind = K::Strip;
             s.content = str(j, "content", " ");
-            s.start = j.value("start", 0);
-            s.stop = j.value("stop", 0);
+            s.start = integer(j, "start", 0);
+            s.stop = integer(j, "stop", 0);
         } else if (t == "ByteLevel") {
             s.kind = K::ByteLevel;
         } else if (t == "WordPiece") {
@@ -225,10 +244,10 @@ struct Reader {
         if (t == "WordPiece") {
             impl.wordPiece = true;
             WordPieceModel& m = impl.wordpiece;
-            m.vocab = j.at("vocab").get<std::unordered_map<std::string, int>>();
+            m.vocab = vocab(j);
             m.unkToken = str(j, "unk_token", "[UNK]");
             m.continuingSubwordPrefix = str(j, "continuing_subword_prefix", "##");
-            m.maxInputCharsPerWord = j.value("max_input_chars_per_word", 100);
+            m.maxInputCharsPerWord = static_cast<std::size_t>(std::max(0, integer(j, "max_input_chars_per_word", 100)));
             fillIdToToken(m.vocab, m.idToToken);
             return;
         }
@@ -236,7 +255,7 @@ struct Reader {
         if (j.contains("dropout") && j["dropout"].is_number() && j["dropout"].get<double>() > 0)
             fail("BPE dropout is not supported");
         BpeModel& m = impl.bpe;
-        m.vocab = j.at("vocab").get<std::unordered_map<std::string, int>>();
+        m.vocab = vocab(j);
         fillIdToToken(m.vocab, m.idToToken);
         const std::string unk = str(j, "unk_token");
         if (!unk.empty() && m.vocab.count(unk)) m.unkId = m.vocab[unk];

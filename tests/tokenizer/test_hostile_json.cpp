@@ -33,3 +33,15 @@ TEST_CASE("maxBytesPerToken bounds the bytes a token covers (0 for WordPiece)")
     CHECK(bpe.encode(text, false).ids.size() * bpe.maxBytesPerToken() >= text.size());
     CHECK(hs::tok::Tokenizer::fromFile(dir + "tiny-wordpiece/tokenizer.json").maxBytesPerToken() == 0);
 }
+
+TEST_CASE("a vocabulary id that is a huge float or beyond 32 bits is refused by name")
+{
+    // Found by fuzz_tokenizer_json (UBSan): get<map<string, int>> converted 4.4e113 to int.
+    for (const char* id : {"4.4e113", "4294967297", "1.5", "\"7\""}) {
+        CAPTURE(id);
+        const std::string json = std::string("{\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":0,\"b\":") + id +
+                                 "},\"merges\":[]}}";
+        CHECK_THROWS_WITH_AS(hs::tok::Tokenizer::fromJsonText(json, "v.json"), doctest::Contains("vocab entry 'b'"),
+                             hs::InputError);
+    }
+}
