@@ -1,8 +1,8 @@
 #include "core/analysis/redeep_log.h"
 
 #include "core/util/error.h"
-#include "core/util/json_util.h"
 #include "core/util/file_util.h"
+#include "core/util/json_util.h"
 
 #include <nlohmann/json.hpp>
 

@@ -3,8 +3,8 @@
 
 #include "core/data/dataset_formats.h"
 #include "core/util/error.h"
-#include "core/util/json_util.h"
 #include "core/util/file_util.h"
+#include "core/util/json_util.h"
 
 #include <algorithm>
 #include <filesystem>

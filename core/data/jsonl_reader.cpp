@@ -2,8 +2,8 @@
 #include "core/data/dataset_formats.h"
 #include "core/data/text_splitter.h"
 #include "core/util/error.h"
-#include "core/util/json_util.h"
 #include "core/util/file_util.h"
+#include "core/util/json_util.h"
 
 #include <algorithm>
 #include <cctype>

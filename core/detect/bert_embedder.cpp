@@ -3,8 +3,8 @@
 #include "core/model/safetensors.h"
 #include "core/tokenizer/tokenizer.h"
 #include "core/util/error.h"
-#include "core/util/json_util.h"
 #include "core/util/file_util.h"
+#include "core/util/json_util.h"
 
 #include <ATen/ATen.h>
 #include <nlohmann/json.hpp>

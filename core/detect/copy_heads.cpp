@@ -1,8 +1,8 @@
 #include "core/detect/copy_heads.h"
 
 #include "core/util/error.h"
-#include "core/util/json_util.h"
 #include "core/util/file_util.h"
+#include "core/util/json_util.h"
 
 #include <fstream>
 #include <nlohmann/json.hpp>

@@ -2,8 +2,8 @@
 #include "core/model/weight_format.h"
 
 #include "core/util/error.h"
-#include "core/util/json_util.h"
 #include "core/util/file_util.h"
+#include "core/util/json_util.h"
 
 #include <nlohmann/json.hpp>
 

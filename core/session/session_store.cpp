@@ -4,8 +4,8 @@
 #include "core/session/session_schema.h"
 #include "core/session/session_store_impl.h"
 #include "core/util/error.h"
-#include "core/util/json_util.h"
 #include "core/util/file_util.h"
+#include "core/util/json_util.h"
 
 #include <ctime>
 #include <set>

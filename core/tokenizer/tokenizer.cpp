@@ -4,8 +4,8 @@
 #include "core/tokenizer/tokenizer_impl.h"
 #include "core/tokenizer/unicode.h"
 #include "core/util/error.h"
-#include "core/util/json_util.h"
 #include "core/util/file_util.h"
+#include "core/util/json_util.h"
 
 #include <nlohmann/json.hpp>
 
