@@ -2,14 +2,15 @@
 # HalluScope set-up: installs what it needs (apt), builds, then runs the main job or the tests.
 #   bash tools/hs.sh run [ARGS...]   build and start the GUI (the bundled demo when no ARGS);
 #                                    without a display it runs the CLI demo instead
-#   bash tools/hs.sh test            build and run the whole test suite (CTest)
+#   bash tools/hs.sh test            build and run the whole test suite (CTest), then every fuzz target
+#                                    for 20 s (tools/fuzz.sh; HS_FUZZ_SECONDS=0 skips them)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-run}; shift || true
 
 DEB_PACKAGES=(build-essential cmake ninja-build pkg-config libtorch-dev libopenblas0-pthread
   nlohmann-json3-dev doctest-dev libsqlite3-dev qt6-base-dev qt6-svg-dev libqcustomplot-dev
-  libgl-dev xvfb xauth desktop-file-utils appstream)
+  libgl-dev xvfb xauth desktop-file-utils appstream clang-14 libclang-rt-14-dev)
 
 install_deps() {
   local missing=()
@@ -42,7 +43,9 @@ case "$mode" in
       exec build/app/halluscope-cli demo "$@"
     fi ;;
   test)
-    cd build
-    QT_QPA_PLATFORM=offscreen ctest --output-on-failure -j 2 --timeout 900 ;;
+    (cd build && QT_QPA_PLATFORM=offscreen ctest --output-on-failure -j 2 --timeout 900)
+    if [ "${HS_FUZZ_SECONDS:-20}" != 0 ]; then
+      FUZZ_CXX=clang++-14 bash tools/fuzz.sh --time "${HS_FUZZ_SECONDS:-20}"
+    fi ;;
   *) echo "usage: bash tools/hs.sh run|test" >&2; exit 2 ;;
 esac

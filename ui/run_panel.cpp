@@ -2,6 +2,10 @@
 
 #include "ui/hardware_catalog.h"
 
+#include "core/model/model_config.h"
+#include "core/util/error.h"
+#include "core/util/int_list.h"
+
 #include <QAction>
 #include <QDateTime>
 #include <QDir>
@@ -42,20 +46,12 @@ QString formatDuration(double seconds)
     return QStringLiteral("%1 s").arg(s);
 }
 
+// "16-20, 23, 29" -> 16 17 18 19 20 23 29; empty -> all layers. The CLI's strict parser: throws
+// hs::InputError naming a bad item ("1x", "5-2"), checked before a run starts (onRun).
 std::vector<int> parseLayers(const QString& text)
 {
-    // "16-20, 23, 29" → 16 17 18 19 20 23 29
-    std::vector<int> layers;
-    for (const QString& part : text.split(',', Qt::SkipEmptyParts)) {
-        const QStringList range = part.trimmed().split('-');
-        bool okA = false, okB = false;
-        const int a = range.value(0).toInt(&okA);
-        const int b = range.size() > 1 ? range.value(1).toInt(&okB) : a;
-        if (okA && (range.size() == 1 || okB))
-            for (int l = a; l <= b; ++l)
-                layers.push_back(l);
-    }
-    return layers;
+    if (text.trimmed().isEmpty()) return {};
+    return hs::parseIntList(text.toStdString(), "knowledge layers", model::kMaxLayers - 1);
 }
 } // namespace
 
@@ -279,7 +275,10 @@ detect::RunSettings RunPanel::currentSettings() const
     s.copyHeadsFile = copyHeads_->text().trimmed().toStdString();
     if (s.copyHeadsFile.empty())
         s.copyHeads = sessionCopyHeads_;
-    s.layers = parseLayers(layers_->text());
+    try {
+        s.layers = parseLayers(layers_->text());
+    } catch (const InputError&) { // a run cannot start with this text (onRun says why); views get all layers
+    }
     s.limit = limit_->value() > 0 ? limit_->value() : -1;
     return s;
 }
@@ -343,6 +342,12 @@ void RunPanel::startRun()
         session_->setText(QDir(dir).filePath(QStringLiteral("%1-%2.hsession")
             .arg(QFileInfo(dataset_->text().trimmed()).completeBaseName(),
                  QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss"))));
+    }
+    try {
+        parseLayers(layers_->text());
+    } catch (const InputError& e) {
+        progressBar_->setFormat(QString::fromStdString(e.what()));
+        return;
     }
     const detect::RunSettings s = currentSettings();
     if (s.datasetPath.empty() || s.modelDir.empty()) {

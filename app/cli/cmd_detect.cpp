@@ -2,37 +2,17 @@
 #include "app/cli/command.h"
 #include "app/cli/hardware_options.h"
 #include "core/detect/detector.h"
+#include "core/model/model_config.h"
 #include "core/util/error.h"
+#include "core/util/int_list.h"
 
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <unistd.h>
 
 namespace hs::cli {
 namespace {
-
-std::vector<int> parseIntList(const std::string& s, const std::string& opt)
-{
-    std::vector<int> v;
-    std::stringstream ss(s);
-    std::string item;
-    while (std::getline(ss, item, ',')) {
-        try {
-            auto dash = item.find('-');
-            if (dash != std::string::npos && dash > 0) {
-                int a = std::stoi(item.substr(0, dash)), b = std::stoi(item.substr(dash + 1));
-                for (int i = a; i <= b; ++i) v.push_back(i);
-            } else {
-                v.push_back(std::stoi(item));
-            }
-        } catch (const std::exception&) {
-            throw InputError("--" + opt + ": cannot read '" + item + "' (use e.g. 0,1,5-9)");
-        }
-    }
-    return v;
-}
 
 // Progress on stderr: one line, rewritten in place on a terminal.
 class CliObserver : public detect::Observer {
@@ -79,7 +59,7 @@ int runDetect(const Args& a)
     if (a.has("shard")) s.shard = detect::parseShard(a.get("shard"));
     s.timeBreakdown = a.flag("timing");
     s.sharePrompts = !a.flag("no-prompt-sharing");
-    if (a.has("layers")) s.layers = parseIntList(a.get("layers"), "layers");
+    if (a.has("layers")) s.layers = parseIntList(a.get("layers"), "--layers", model::kMaxLayers - 1);
 
     CliObserver obs(a.flag("quiet"));
     detect::Detector det(s);

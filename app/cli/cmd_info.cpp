@@ -204,6 +204,7 @@ const hs::cli::CommandRegistrar registerInfo({
     "Exit codes: 0 ok; 2 corrupt or unsupported files (the message names the file and tensor), bad options.",
     hs::cli::hardwareFlagNames(),
     &runInfo,
+    1, // MODEL_DIR
 });
 
 } // namespace

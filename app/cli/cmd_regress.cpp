@@ -10,6 +10,7 @@
 #include "core/analysis/redeep_log.h"
 #include "core/analysis/response_features.h"
 #include "core/util/error.h"
+#include "core/util/int_list.h"
 
 #include <nlohmann/json.hpp>
 
@@ -52,19 +53,9 @@ std::vector<std::uint64_t> seedsFromArgs(const Args& a)
 {
     std::vector<std::uint64_t> seeds;
     if (a.has("seeds")) {
-        std::stringstream ss(a.get("seeds"));
-        std::string item;
-        while (std::getline(ss, item, ',')) {
-            try {
-                seeds.push_back(std::stoull(item));
-            } catch (const std::exception&) {
-                throw InputError("--seeds expects comma-separated integers, got '" + a.get("seeds") + "'");
-            }
-        }
-        if (seeds.empty()) throw InputError("--seeds is empty");
+        for (int s : parseIntList(a.get("seeds"), "--seeds")) seeds.push_back(static_cast<std::uint64_t>(s));
     } else {
         int s = a.getInt("seed", 0);
-        if (s < 0) throw InputError("--seed must be >= 0");
         seeds.push_back(static_cast<std::uint64_t>(s));
     }
     return seeds;
@@ -179,6 +170,9 @@ int runRegress(const Args& a)
 {
     analysis::FeatureTable t = loadFeatureSource(a);
     analysis::MethodOptions o = methodOptionsFromArgs(a);
+    // Options that only cross-validation reads would otherwise be ignored without a word.
+    for (const char* cvOnly : {"seed", "seeds", "threshold-mode"})
+        if (!a.has("cv") && a.has(cvOnly)) throw InputError(std::string("--") + cvOnly + " applies only with --cv");
     if (a.flag("reference")) {
         if (a.has("cv")) throw InputError("--reference and --cv exclude each other");
         return runReference(a, t, o);
@@ -191,15 +185,11 @@ int runRegress(const Args& a)
     return runInSample(a, t, o);
 }
 
-const CommandRegistrar reg({"regress", "score responses from a feature log (ReDeEP reference or learned methods, with CV)",
-    "Usage: halluscope-cli regress --features FILE|--session FILE [options] [--json]\n"
-    "  --session FILE        a HalluScope session (halluscope-cli detect) instead of a log\n"
-    "  --features FILE       a ReDeEP-format feature log (chunk- or token-level)\n"
+} // namespace
+
+const char kMethodOptionsUsage[] =
     "  --method NAME         redeep-chunk (default) | logistic | chunk-logistic | boosted | ensemble\n"
-    "  --reference           the published recipe in-sample: rank on all rows, no CV (redeep-chunk)\n"
     "  --top-n N --top-k K --alpha A --m M   ReDeEP parameters (default 3 4 0.6 1)\n"
-    "  --cv K                K-fold CV grouped by response; all choices made on training folds\n"
-    "  --seed S | --seeds S1,S2,...          fold shuffles (default 0)\n"
     "  --no-tune             redeep-chunk in CV: keep the given (n, k, alpha, m), choose only heads/layers\n"
     "  --threshold-mode inner-cv|in-sample   how the F1 threshold is chosen on the training folds\n"
     "  --aggregation mean|max                redeep-chunk chunk->response (default mean)\n"
@@ -209,8 +199,19 @@ const CommandRegistrar reg({"regress", "score responses from a feature log (ReDe
     "                        (ecs_mean ecs_min pks_tok pks_mean pks_extremes length context summaries log_pks)\n"
     "  --chunk-top-ecs N --chunk-top-pks N   chunk-logistic: heads / layers kept (default 3 32)\n"
     "  --chunk-features LIST chunk-logistic: optional groups, e.g. -relative,context (default relative)\n"
-    "  --threads T           grid-search threads (default 2)\n"
-    "  --brief               with --json: omit per-fold details and the per-response held-out scores\n",
+    "  --threads T           grid-search threads (default 2)\n";
+
+namespace {
+
+const CommandRegistrar reg({"regress", "score responses from a feature log (ReDeEP reference or learned methods, with CV)",
+    std::string("Usage: halluscope-cli regress --features FILE|--session FILE [options] [--json]\n"
+    "  --session FILE        a HalluScope session (halluscope-cli detect) instead of a log\n"
+    "  --features FILE       a ReDeEP-format feature log (chunk- or token-level)\n"
+    "  --reference           the published recipe in-sample: rank on all rows, no CV (redeep-chunk)\n"
+    "  --cv K                K-fold CV grouped by response; all choices made on training folds\n"
+    "  --seed S | --seeds S1,S2,...          fold shuffles (default 0)\n"
+    "  --brief               with --json: omit per-fold details and the per-response held-out scores\n") +
+    kMethodOptionsUsage,
     {"reference", "no-tune", "brief"}, runRegress});
 
 } // namespace

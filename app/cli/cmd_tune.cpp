@@ -70,11 +70,13 @@ int runTune(const Args& a)
 }
 
 const CommandRegistrar reg({"tune", "choose the F1 threshold on training folds and report held-out F1",
-    "Usage: halluscope-cli tune --features FILE|--session FILE [--method NAME] [--cv K] [--seed S | --seeds S1,S2] [--json]\n"
-    "  Same method options as `regress`. The threshold of each fold is F1-optimal on that fold's\n"
-    "  training responses (--threshold-mode inner-cv: on their out-of-fold scores; in-sample: on\n"
-    "  the fitted scores); the reported F1 is on the held-out responses. The deploy threshold is\n"
-    "  chosen the same way on all responses.\n",
+    std::string("Usage: halluscope-cli tune --features FILE|--session FILE [--cv K] [--seed S | --seeds S1,S2] [options] [--json]\n"
+    "  The threshold of each fold is F1-optimal on that fold's training responses (--threshold-mode\n"
+    "  inner-cv: on their out-of-fold scores; in-sample: on the fitted scores); the reported F1 is on\n"
+    "  the held-out responses. The deploy threshold is chosen the same way on all responses.\n"
+    "  --session FILE | --features FILE   the features (as for regress)\n"
+    "  --cv K                folds (default 5)\n"
+    "Method options (as for regress):\n") + kMethodOptionsUsage,
     {"no-tune"}, runTune});
 
 } // namespace

@@ -23,12 +23,15 @@ struct Args {
     double getDouble(const std::string& name, double def) const;
 };
 
+// The options a command accepts are exactly the `--name`s its usage text mentions (plus --json and
+// --help): the help text is the one list, so it cannot fall out of date with what is accepted.
 struct Command {
     std::string name;
     std::string summary;                 // one line for `--help`
-    std::string usage;                   // full usage text for `CMD --help`
+    std::string usage;                   // full usage text for `CMD --help`; names every option
     std::vector<std::string> flagNames;  // options that take no value (`json` is always one)
     int (*run)(const Args&);             // returns the exit code
+    int positionals = 0;                 // positional arguments the command takes (e.g. info's MODEL_DIR)
 };
 
 std::vector<Command>& commandTable();
@@ -37,7 +40,13 @@ struct CommandRegistrar {
     explicit CommandRegistrar(Command c) { commandTable().push_back(std::move(c)); }
 };
 
-// Parses argv[first..] for the given command; throws InputError on a malformed line.
+// Parses argv[first..] for the given command; throws InputError naming the offending text on a
+// malformed line: an option its usage does not name, a repeated option, a missing value, a value given
+// to a flag, or more positional arguments than it takes.
 Args parseArgs(int argc, char** argv, int first, const Command& cmd);
+
+// The method options of `regress` (shared with `tune`, which accepts them too); defined in cmd_regress.cpp.
+// An array, not a std::string, so it is constant-initialised before any CommandRegistrar runs.
+extern const char kMethodOptionsUsage[];
 
 } // namespace hs::cli

@@ -4,7 +4,10 @@
 #include "core/util/error.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <iostream>
 #include <new>
 
@@ -30,34 +33,61 @@ std::string Args::require(const std::string& name) const
     return it->second;
 }
 
+// No option of ours is negative (counts, folds, seeds, sizes): "--limit -5" is a mistake, not "all".
 int Args::getInt(const std::string& name, int def) const
 {
     if (!has(name)) return def;
+    const std::string& text = options.at(name);
     try {
         size_t used = 0;
-        int v = std::stoi(get(name), &used);
-        if (used != get(name).size()) throw std::invalid_argument("trailing");
-        return v;
+        long long v = std::stoll(text, &used);
+        if (used != text.size() || text.empty() || std::isspace(static_cast<unsigned char>(text[0])))
+            throw std::invalid_argument("trailing");
+        if (v < 0 || v > std::numeric_limits<int>::max()) throw std::out_of_range("range");
+        return static_cast<int>(v);
     } catch (const std::exception&) {
-        throw InputError("--" + name + " expects an integer, got '" + get(name) + "'");
+        throw InputError("--" + name + " expects a whole number from 0 to " +
+                         std::to_string(std::numeric_limits<int>::max()) + ", got '" + text + "'");
     }
 }
 
 double Args::getDouble(const std::string& name, double def) const
 {
     if (!has(name)) return def;
+    const std::string& text = options.at(name);
     try {
         size_t used = 0;
-        double v = std::stod(get(name), &used);
-        if (used != get(name).size()) throw std::invalid_argument("trailing");
+        double v = std::stod(text, &used);
+        if (used != text.size() || text.empty() || std::isspace(static_cast<unsigned char>(text[0])))
+            throw std::invalid_argument("trailing");
+        if (!std::isfinite(v)) throw std::out_of_range("not finite");
         return v;
     } catch (const std::exception&) {
-        throw InputError("--" + name + " expects a number, got '" + get(name) + "'");
+        throw InputError("--" + name + " expects a finite number, got '" + text + "'");
     }
 }
 
+namespace {
+
+// The `--name`s that a command's usage text mentions.
+std::set<std::string> optionsNamedIn(const std::string& usage)
+{
+    std::set<std::string> names;
+    for (std::size_t at = usage.find("--"); at != std::string::npos; at = usage.find("--", at + 2)) {
+        std::size_t end = at + 2;
+        while (end < usage.size() && (std::isalnum(static_cast<unsigned char>(usage[end])) || usage[end] == '-'))
+            ++end;
+        if (end > at + 2) names.insert(usage.substr(at + 2, end - at - 2));
+    }
+    return names;
+}
+
+} // namespace
+
 Args parseArgs(int argc, char** argv, int first, const Command& cmd)
 {
+    const std::set<std::string> known = optionsNamedIn(cmd.usage);
+    const std::string seeHelp = " (see halluscope-cli " + cmd.name + " --help)";
     Args a;
     for (int i = first; i < argc; ++i) {
         std::string s = argv[i];
@@ -68,8 +98,11 @@ Args parseArgs(int argc, char** argv, int first, const Command& cmd)
             if (inlineValue) { value = key.substr(eq + 1); key = key.substr(0, eq); }
             bool isFlag = key == "json" || key == "help" ||
                 std::find(cmd.flagNames.begin(), cmd.flagNames.end(), key) != cmd.flagNames.end();
+            if (!isFlag && !known.count(key))
+                throw InputError("unknown option '--" + key + "' for " + cmd.name + seeHelp);
+            if (a.flags.count(key) || a.options.count(key)) throw InputError("--" + key + " is given twice");
             if (isFlag) {
-                if (inlineValue) throw InputError("--" + key + " takes no value");
+                if (inlineValue) throw InputError("--" + key + " takes no value, got '" + s + "'");
                 a.flags.insert(key);
             } else if (inlineValue) {
                 a.options[key] = value;
@@ -77,8 +110,10 @@ Args parseArgs(int argc, char** argv, int first, const Command& cmd)
                 if (i + 1 >= argc) throw InputError("--" + key + " expects a value");
                 a.options[key] = argv[++i];
             }
-        } else {
+        } else if (static_cast<int>(a.positional.size()) < cmd.positionals) {
             a.positional.push_back(s);
+        } else {
+            throw InputError("unexpected argument '" + s + "'" + seeHelp);
         }
     }
     return a;

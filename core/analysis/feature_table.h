@@ -2,6 +2,9 @@
 // A table of ReDeEP features: one row per scored unit (a response chunk, or a response token),
 // grouped by response. It is what detection produces, what the published ReDeEP logs hold, and
 // what every analysis (ranking, regression, CV, thresholds) consumes. Plain values, no Qt, no torch.
+#include "core/util/error.h"
+
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -36,5 +39,36 @@ struct FeatureTable {
         return n > 0 ? n : 1;
     }
 };
+
+// Real features are small (ECS a similarity, PKS a divergence); values beyond this overflow when the
+// analyses add and multiply them (a log with values near 1e308 once made every score NaN).
+constexpr double kMaxFeatureMagnitude = 1e100;
+
+// Every reader of a table (feature logs, sessions) calls this: analyses sort and sum features, and a
+// NaN, an infinity or an overflowing value there gives meaningless AUCs. Throws InputError naming
+// `source`, how many values are bad and the first one's response, row and column.
+inline void requireFiniteFeatures(const FeatureTable& t, const std::string& source)
+{
+    std::size_t bad = 0;
+    std::string first;
+    const auto scan = [&](const std::vector<double>& v, const std::vector<std::string>& names) {
+        if (names.empty()) return;
+        for (std::size_t i = 0; i < v.size(); ++i) {
+            if (std::fabs(v[i]) <= kMaxFeatureMagnitude) continue; // false for NaN
+            if (bad++ == 0) {
+                const std::size_t row = i / names.size();
+                const int resp = row < t.rowResponse.size() ? t.rowResponse[row] : -1;
+                first = "response '" + (resp >= 0 && resp < int(t.responseIds.size()) ? t.responseIds[resp] : "?") +
+                        "' (row " + std::to_string(row) + "), column '" + names[i % names.size()] +
+                        "' = " + std::to_string(v[i]);
+            }
+        }
+    };
+    scan(t.ecs, t.ecsNames);
+    scan(t.pks, t.pksNames);
+    if (bad > 0)
+        throw InputError(source + ": " + std::to_string(bad) + " feature value" + (bad == 1 ? " is" : "s are") +
+                         " not finite or beyond +-1e100 (NaN, infinite or overflowing); the first: " + first);
+}
 
 } // namespace hs::analysis

@@ -14,13 +14,24 @@ namespace hs::analysis {
 
 namespace {
 
+// Sorting NaN breaks the ordering every curve and rank sum relies on (and once made the tie walk in
+// rocAucFast loop forever), so no metric sees one. Infinite scores are refused too: they come only from
+// overflowed features, and a threshold at infinity is meaningless.
+void requireFiniteScores(const std::vector<double>& score, const char* what)
+{
+    for (std::size_t i = 0; i < score.size(); ++i)
+        if (!std::isfinite(score[i]))
+            throw InputError(std::string(what) + ": score " + std::to_string(i) + " of " +
+                             std::to_string(score.size()) + " is " + std::to_string(score[i]) +
+                             " (a non-finite or overflowing feature upstream)");
+}
+
 void checkInputs(const std::vector<double>& score, const std::vector<int>& label, const char* what)
 {
     if (score.size() != label.size())
         throw InputError(std::string(what) + ": " + std::to_string(score.size()) + " scores but " +
                          std::to_string(label.size()) + " labels");
-    for (double s : score)
-        if (std::isnan(s)) throw InputError(std::string(what) + ": a score is NaN");
+    requireFiniteScores(score, what);
     for (int l : label)
         if (l != 0 && l != 1) throw InputError(std::string(what) + ": labels must be 0 or 1");
 }
@@ -139,6 +150,7 @@ double rocAuc(const std::vector<double>& score, const std::vector<int>& label)
 
 double rocAucFast(const std::vector<double>& score, const std::vector<int>& label)
 {
+    requireFiniteScores(score, "AUC");
     std::size_t n = score.size();
     std::vector<std::size_t> order(n);
     std::iota(order.begin(), order.end(), 0);

@@ -9,10 +9,10 @@ namespace hs::analysis {
 
 // Area under the ROC curve with ties counted as half (Mann-Whitney U / (n1 n0)), computed the
 // way sklearn does: distinct-threshold curve, collinear points dropped, numpy trapezoid.
-// Throws hs::InputError when sizes differ or only one class is present.
+// Throws hs::InputError when sizes differ, only one class is present or a score is not finite.
 double rocAuc(const std::vector<double>& score, const std::vector<int>& label);
 // The same value as U / (n1 n0) from ranks; faster, used inside searches. Equal to rocAuc up to
-// the last bits of rounding.
+// the last bits of rounding. Throws hs::InputError naming the first non-finite score.
 double rocAucFast(const std::vector<double>& score, const std::vector<int>& label);
 
 // Pearson correlation (scipy.stats.pearsonr's centred, max-scaled formula). 0 for a constant input.

@@ -2,6 +2,7 @@
 
 #include "core/util/error.h"
 #include "core/util/file_util.h"
+#include "core/util/json_util.h"
 
 #include <nlohmann/json.hpp>
 
@@ -78,12 +79,7 @@ std::string readId(const Json& resp, std::size_t i)
 
 FeatureTable parseRedeepLog(const std::string& text, const std::string& name)
 {
-    Json root;
-    try {
-        root = Json::parse(text);
-    } catch (const std::exception& e) {
-        throw InputError(name + ": not valid JSON (" + e.what() + ")");
-    }
+    const Json root = parseJson<Json>(text, name);
     if (!root.is_array()) throw InputError(name + ": expected a JSON list of responses");
     Context ctx{name};
     FeatureTable t;
@@ -113,8 +109,8 @@ FeatureTable parseRedeepLog(const std::string& text, const std::string& name)
             if (span != chunk.end() && span->is_array() && span->size() == 2 && (*span)[0].is_number() &&
                 (*span)[1].is_number()) {
                 anySpan = true;
-                t.rowTokenBegin.push_back((*span)[0].get<int>());
-                t.rowTokenEnd.push_back((*span)[1].get<int>());
+                t.rowTokenBegin.push_back(jsonInt<int>((*span)[0], where + ": r_span"));
+                t.rowTokenEnd.push_back(jsonInt<int>((*span)[1], where + ": r_span"));
             } else {
                 allSpans = false;
                 t.rowTokenBegin.push_back(0);
@@ -128,6 +124,7 @@ FeatureTable parseRedeepLog(const std::string& text, const std::string& name)
         t.rowTokenBegin.clear();
         t.rowTokenEnd.clear();
     }
+    requireFiniteFeatures(t, name);
     return t;
 }
 

@@ -4,6 +4,7 @@
 #include "core/data/dataset_formats.h"
 #include "core/util/error.h"
 #include "core/util/file_util.h"
+#include "core/util/json_util.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -29,14 +30,15 @@ std::vector<std::string> faithJudgeFilesIn(const std::string& dir)
 // The first non-blank line parsed, or null: used only to tell file kinds apart.
 nlohmann::ordered_json peekFirstRecord(const std::string& path)
 {
+    requireRegularFile(path);
     std::ifstream in(path);
     if (!in) throw InputError("cannot open " + path);
     std::string line;
     while (std::getline(in, line)) {
         if (line.find_first_not_of(" \t\r\n") == std::string::npos) continue;
         try {
-            return nlohmann::ordered_json::parse(line);
-        } catch (const nlohmann::json::exception&) {
+            return parseJson<nlohmann::ordered_json>(line, path);
+        } catch (const InputError&) {
             return nullptr;
         }
     }

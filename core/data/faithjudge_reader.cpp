@@ -5,6 +5,7 @@
 #include "core/data/ragtruth_prompt.h"
 #include "core/data/utf8.h"
 #include "core/util/error.h"
+#include "core/util/json_util.h"
 
 #include <set>
 
@@ -115,11 +116,11 @@ std::vector<Sample> readFaithJudgeSamples(const std::vector<std::string>& files,
                 bool ok = labels.is_array();
                 for (const auto& l : labels) {
                     if (!ok) break;
-                    ok = l.is_object() && l.contains("start") && l.contains("end") && l["start"].is_number_integer() &&
-                         l["end"].is_number_integer();
+                    ok = l.is_object() && l.contains("start") && l.contains("end") && isInt32(l["start"]) &&
+                         isInt32(l["end"]);
                     if (ok) cp.push_back({l["start"].get<int>(), l["end"].get<int>()});
                 }
-                if (!ok) { skip("'labels' is not a list of {start, end, ...} objects"); continue; }
+                if (!ok) { skip("'labels' is not a list of {start, end, ...} objects with 32-bit integers"); continue; }
                 if (!convertSpans(cp, codepointToByteMap(s.response), s.hallucinations, why)) {
                     skip("label " + why);
                     continue;

@@ -3,6 +3,7 @@
 #include "core/data/text_splitter.h"
 #include "core/util/error.h"
 #include "core/util/file_util.h"
+#include "core/util/json_util.h"
 
 #include <algorithm>
 #include <cctype>
@@ -50,9 +51,9 @@ std::vector<JsonLine> readJsonLines(const std::string& path, const std::vector<s
         std::string why;
         nlohmann::ordered_json v;
         try {
-            v = nlohmann::ordered_json::parse(line);
-        } catch (const nlohmann::json::exception& e) {
-            why = std::string("malformed JSON (") + e.what() + ")";
+            v = parseJson<nlohmann::ordered_json>(line, "malformed JSON");
+        } catch (const InputError& e) {
+            why = e.what();
         }
         if (why.empty() && !v.is_object()) why = "not a JSON object";
         if (why.empty()) {

@@ -2,6 +2,7 @@
 #include "core/data/dataset_formats.h"
 #include "core/data/ragtruth_prompt.h"
 #include "core/data/utf8.h"
+#include "core/util/json_util.h"
 
 #include <set>
 #include <utility>
@@ -17,8 +18,8 @@ bool parsePairList(const Json& v, std::vector<CharSpan>& out, std::string& why)
 {
     if (!v.is_array()) { why = "expected a list of [start, end] pairs"; return false; }
     for (const auto& p : v) {
-        if (!p.is_array() || p.size() != 2 || !p[0].is_number_integer() || !p[1].is_number_integer()) {
-            why = "a span is not an [start, end] pair of integers";
+        if (!p.is_array() || p.size() != 2 || !isInt32(p[0]) || !isInt32(p[1])) {
+            why = "a span is not an [start, end] pair of 32-bit integers: " + p.dump();
             return false;
         }
         out.push_back({p[0].get<int>(), p[1].get<int>()});
@@ -34,11 +35,11 @@ bool parseLabels(const Json& v, std::vector<CharSpan>& spans, int& flag, std::st
     for (const auto& l : v) {
         if (l.is_string()) {
             flag = l.get<std::string>() == "Yes" ? 1 : std::max(flag, 0);
-        } else if (l.is_object() && l.contains("start") && l.contains("end") && l["start"].is_number_integer() &&
-                   l["end"].is_number_integer()) {
+        } else if (l.is_object() && l.contains("start") && l.contains("end") && isInt32(l["start"]) &&
+                   isInt32(l["end"])) {
             spans.push_back({l["start"].get<int>(), l["end"].get<int>()});
         } else {
-            why = "a label is neither {start, end, ...} nor a \"Yes\" flag";
+            why = "a label is neither {start, end, ...} with 32-bit integers nor a \"Yes\" flag";
             return false;
         }
     }
@@ -55,7 +56,7 @@ bool parseFlag(const Json& v, int& flag)
     }
     if (v.is_string()) { flag = v.get<std::string>() == "Yes"; return true; }
     if (v.is_boolean()) { flag = v.get<bool>(); return true; }
-    if (v.is_number_integer()) { flag = v.get<int>() != 0; return true; }
+    if (v.is_number_integer()) { flag = v.template get<std::int64_t>() != 0; return true; }
     return false;
 }
 

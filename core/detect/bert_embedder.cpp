@@ -4,6 +4,7 @@
 #include "core/tokenizer/tokenizer.h"
 #include "core/util/error.h"
 #include "core/util/file_util.h"
+#include "core/util/json_util.h"
 
 #include <ATen/ATen.h>
 #include <nlohmann/json.hpp>
@@ -59,10 +60,10 @@ BertEmbedder::BertEmbedder(const std::string& dir, const std::string& device) : 
     const std::string cfgPath = joinPath(dir, "config.json");
     nlohmann::json cfg;
     try {
-        cfg = nlohmann::json::parse(readTextFile(cfgPath));
-        d_->hidden = cfg.at("hidden_size").get<int>();
-        d_->layers = cfg.at("num_hidden_layers").get<int>();
-        d_->heads = cfg.at("num_attention_heads").get<int>();
+        cfg = parseJson(readTextFile(cfgPath), cfgPath);
+        d_->hidden = jsonInt<int>(cfg.at("hidden_size"), cfgPath + ": hidden_size");
+        d_->layers = jsonInt<int>(cfg.at("num_hidden_layers"), cfgPath + ": num_hidden_layers");
+        d_->heads = jsonInt<int>(cfg.at("num_attention_heads"), cfgPath + ": num_attention_heads");
         d_->maxPos = cfg.value("max_position_embeddings", 512);
         d_->eps = cfg.value("layer_norm_eps", 1e-12);
     } catch (const nlohmann::json::exception& e) {

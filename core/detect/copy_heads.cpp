@@ -2,6 +2,7 @@
 
 #include "core/util/error.h"
 #include "core/util/file_util.h"
+#include "core/util/json_util.h"
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -10,19 +11,15 @@ namespace hs::detect {
 
 std::vector<std::pair<int, int>> loadCopyHeads(const std::string& path, int numLayers, int numHeads)
 {
-    nlohmann::json j;
-    try {
-        j = nlohmann::json::parse(readTextFile(path));
-    } catch (const nlohmann::json::exception& e) {
-        throw InputError(path + ": not valid JSON (" + e.what() + ")");
-    }
+    const nlohmann::json j = parseJson(readTextFile(path), path);
     if (!j.is_array()) throw InputError(path + ": expected a list of [layer, head] pairs");
     std::vector<std::pair<int, int>> heads;
     for (std::size_t i = 0; i < j.size(); ++i) {
         const auto& e = j[i];
         if (!e.is_array() || e.size() != 2 || !e[0].is_number_integer() || !e[1].is_number_integer())
             throw InputError(path + ": entry " + std::to_string(i) + " is not [layer, head]");
-        int l = e[0].get<int>(), h = e[1].get<int>();
+        const std::string where = path + ": entry " + std::to_string(i);
+        const int l = jsonInt<int>(e[0], where), h = jsonInt<int>(e[1], where);
         if (l < 0 || h < 0 || (numLayers > 0 && l >= numLayers) || (numHeads > 0 && h >= numHeads))
             throw InputError(path + ": head [" + std::to_string(l) + ", " + std::to_string(h) +
                              "] is outside the model (" + std::to_string(numLayers) + " layers x " +

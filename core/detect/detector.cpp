@@ -127,6 +127,13 @@ RunSummary Detector::run(Observer& obs)
                 ++summary.invalidSkipped;
             }
         }
+        const std::string tooLong =
+            positionLimitWarning(prepared, config.maxPositionEmbeddings);
+        if (!tooLong.empty()) obs.onWarning(tooLong);
+        // Nothing to score is a failed run, not an empty success (and the session is not marked finished).
+        if (prepared.empty())
+            throw InputError("no usable sample in " + s.datasetPath + ": " + std::to_string(samples.size()) +
+                             " read, " + std::to_string(summary.invalidSkipped) + " skipped (see the warnings above)");
 
         // Plan: profile, placement, weights, budget under the cap; then the models, one per replica.
         std::vector<hw::SequenceShape> shapes;

@@ -35,6 +35,20 @@ TokenSpan tokensOverlapping(const std::vector<std::pair<int, int>>& offsets, int
     return {t.begin, t.end};
 }
 
+// Tokenising a 50 MB record to learn that it exceeds a 4,096-token limit took gigabytes. A text longer
+// than (tokens allowed) x (bytes one token can stand for) cannot fit, so it is refused before tokenising.
+// The factor leaves room for normalisers that shorten text (NFKC ligatures, some case mappings).
+void refuseSurelyTooLong(const data::Sample& s, std::size_t bytes, const tok::Tokenizer& tok, const PrepareOptions& opt)
+{
+    constexpr std::size_t kNormaliserSlack = 4;
+    const std::size_t perToken = tok.maxBytesPerToken();
+    if (perToken == 0 || opt.maxTokens <= 0) return;
+    const std::size_t bound = kNormaliserSlack * perToken * static_cast<std::size_t>(opt.maxTokens);
+    if (bytes > bound)
+        throw InputError("sample " + s.id + ": " + std::to_string(bytes) + " bytes of input cannot fit the limit of " +
+                         std::to_string(opt.maxTokens) + " tokens (not tokenised)");
+}
+
 } // namespace
 
 PreparedSample prepareSample(const data::Sample& s, const tok::Tokenizer& tok, tok::ChatFormat fmt,
@@ -47,6 +61,7 @@ PreparedSample prepareSample(const data::Sample& s, const tok::Tokenizer& tok, t
     const std::string user = cutCodePoints(s.prompt, opt.promptCharLimit);
     const tok::ChatText chat = tok::applyChatTemplate(fmt, opt.systemPrompt, user, opt.reference);
     const std::string& templ = chat.text;
+    refuseSurelyTooLong(s, templ.size() + s.response.size(), tok, opt);
     p.inputText = templ + s.response;
     p.responseByteBegin = static_cast<int>(templ.size());
     tok::Encoding enc = tok.encode(p.inputText, true);
@@ -56,6 +71,7 @@ PreparedSample prepareSample(const data::Sample& s, const tok::Tokenizer& tok, t
     if (T > opt.maxTokens)
         throw InputError("sample " + s.id + ": " + std::to_string(T) + " tokens exceed the limit of " +
                          std::to_string(opt.maxTokens));
+
 
     std::vector<std::pair<int, int>> hallu; // closed [h0, h1] (reference) or half-open as [h0, h1-1]
     if (opt.reference) {
@@ -115,6 +131,18 @@ PreparedSample prepareSample(const data::Sample& s, const tok::Tokenizer& tok, t
         p.chunkLabel.push_back(lab);
     }
     return p;
+}
+
+std::string positionLimitWarning(const std::vector<PreparedSample>& prepared, std::int64_t maxPositions)
+{
+    std::size_t over = 0;
+    const PreparedSample* first = nullptr;
+    for (const auto& p : prepared)
+        if (maxPositions > 0 && static_cast<std::int64_t>(p.ids.size()) > maxPositions && over++ == 0) first = &p;
+    if (over == 0) return "";
+    return std::to_string(over) + " of " + std::to_string(prepared.size()) + " samples are longer than the model's "
+           "max_position_embeddings (" + std::to_string(maxPositions) + "), e.g. sample " + first->sample->id + " with " +
+           std::to_string(first->ids.size()) + " tokens: positions beyond it were never trained, features may be off";
 }
 
 } // namespace hs::detect

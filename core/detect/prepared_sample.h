@@ -5,6 +5,7 @@
 #include "core/data/sample.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -48,5 +49,10 @@ struct PrepareOptions {
 // Throws hs::InputError when the sample cannot be prepared (empty response, too long, ...).
 PreparedSample prepareSample(const data::Sample& s, const tok::Tokenizer& tok, tok::ChatFormat fmt,
                              const PrepareOptions& opt);
+
+// "" or one warning naming how many prepared inputs are longer than the model's max_position_embeddings
+// (positions it was never trained on: rotary embeddings extrapolate, but the features may be off) and the
+// first of them. A warning, not a refusal: small test models declare short contexts.
+std::string positionLimitWarning(const std::vector<PreparedSample>& prepared, std::int64_t maxPositions);
 
 } // namespace hs::detect

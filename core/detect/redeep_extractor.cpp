@@ -1,10 +1,12 @@
 #include "core/detect/redeep_extractor.h"
 
 #include "core/detect/redeep_math.h"
+#include "core/util/error.h"
 
 #include <ATen/ATen.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace hs::detect {
 namespace {
@@ -216,6 +218,19 @@ SampleResult assemble(const PreparedSample& p, const ExtractorSettings& s, const
     return res;
 }
 
+// A model with NaN weights (or a forward that overflowed in f16) gives non-finite features, which no
+// analysis can use; they must stop the run, before they are saved, with the feature named.
+// `values` is [rows, units] row-major; row r is names(r).
+void requireFinite(const PreparedSample& p, const float* values, int64_t rows, int64_t units, const char* kind,
+                   const std::function<std::string(int64_t)>& name)
+{
+    for (int64_t i = 0; i < rows * units; ++i)
+        if (!std::isfinite(values[i]))
+            throw InputError("sample " + p.sample->id + ": " + kind + " of " + name(i / std::max<int64_t>(1, units)) +
+                             " is " + std::to_string(values[i]) + " at unit " + std::to_string(i % std::max<int64_t>(1, units)) +
+                             ": the model produces non-finite values (check its weights; with f16 try --dtype f32)");
+}
+
 } // namespace
 
 std::vector<SampleResult> extractBatch(const std::vector<const PreparedSample*>& samples,
@@ -243,6 +258,11 @@ std::vector<SampleResult> extractBatch(const std::vector<const PreparedSample*>&
         v += f.pks.numel();
         const float* summary = v;
         if (f.summary.defined()) v += f.summary.numel();
+        requireFinite(*samples[i], ecs, f.ecs.size(0), f.ecs.numel() / std::max<int64_t>(1, f.ecs.size(0)), "ECS",
+                      [&](int64_t k) { return "head (" + std::to_string(s.heads[k].first) + ", " +
+                                              std::to_string(s.heads[k].second) + ")"; });
+        requireFinite(*samples[i], pks, f.pks.size(0), f.pks.numel() / std::max<int64_t>(1, f.pks.size(0)), "PKS",
+                      [&](int64_t k) { return "layer " + std::to_string(s.layers[k]); });
         out.push_back(assemble(*samples[i], s, f, ecs, pks, summary));
     }
     return out;

@@ -3,6 +3,7 @@
 
 #include "core/util/error.h"
 #include "core/util/file_util.h"
+#include "core/util/json_util.h"
 
 #include <nlohmann/json.hpp>
 
@@ -89,12 +90,7 @@ void parseRope(const json& j, const std::string& source, ModelConfig& c)
 
 ModelConfig ModelConfig::fromJsonText(const std::string& text, const std::string& source)
 {
-    json j;
-    try {
-        j = json::parse(text);
-    } catch (const json::exception& e) {
-        bad(source, std::string("not valid JSON: ") + e.what());
-    }
+    const json j = parseJson<json>(text, source);
     if (!j.is_object()) bad(source, "not a JSON object");
 
     ModelConfig c;
@@ -130,7 +126,7 @@ ModelConfig ModelConfig::fromJsonText(const std::string& text, const std::string
         std::int64_t max;
     };
     const Bound sizes[] = {{c.vocabSize, "vocab_size", 1 << 24},          {c.hiddenSize, "hidden_size", 1 << 20},
-                           {c.intermediateSize, "intermediate_size", 1 << 22}, {c.numLayers, "num_hidden_layers", 4096},
+                           {c.intermediateSize, "intermediate_size", 1 << 22}, {c.numLayers, "num_hidden_layers", kMaxLayers},
                            {c.numHeads, "num_attention_heads", 4096},         {c.numKvHeads, "num_key_value_heads", 4096}};
     for (const auto& b : sizes)
         if (b.value <= 0 || b.value > b.max)
@@ -156,7 +152,7 @@ ModelConfig ModelConfig::fromJsonText(const std::string& text, const std::string
 ModelConfig ModelConfig::load(const std::string& modelDir)
 {
     std::string path = joinPath(modelDir, "config.json");
-    if (!fileExists(path)) throw InputError(modelDir + ": no config.json (expected a Hugging Face model folder)");
+    if (!pathExists(path)) throw InputError(modelDir + ": no config.json (expected a Hugging Face model folder)");
     return fromJsonText(readTextFile(path), path);
 }
 

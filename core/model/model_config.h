@@ -8,6 +8,9 @@
 
 namespace hs::model {
 
+// The most layers a config may declare (far above any open model); list parsers bound layer numbers by it.
+constexpr int kMaxLayers = 4096;
+
 struct RopeScaling {
     std::string type = "default";  // "default" (none), "llama3" or "linear"
     double factor = 1.0;

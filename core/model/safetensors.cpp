@@ -3,6 +3,7 @@
 
 #include "core/util/error.h"
 #include "core/util/file_util.h"
+#include "core/util/json_util.h"
 
 #include <nlohmann/json.hpp>
 
@@ -150,14 +151,9 @@ WeightFiles::WeightFiles(const std::string& dir) : dir_(dir)
     const std::string index = joinPath(dir, "model.safetensors.index.json");
     const std::string single = joinPath(dir, "model.safetensors");
 
-    if (fileExists(index)) {
+    if (pathExists(index)) { // present: a loop or unreadable file is reported by name below
         sharded_ = true;
-        nlohmann::json j;
-        try {
-            j = nlohmann::json::parse(readTextFile(index));
-        } catch (const nlohmann::json::exception& e) {
-            throw InputError(index + ": not valid JSON: " + e.what());
-        }
+        nlohmann::json j = parseJson(readTextFile(index), index);
         if (!j.is_object() || !j.contains("weight_map") || !j["weight_map"].is_object())
             throw InputError(index + ": no \"weight_map\" object");
         std::map<std::string, std::string> wanted;  // tensor → shard
@@ -172,7 +168,7 @@ WeightFiles::WeightFiles(const std::string& dir) : dir_(dir)
         std::map<std::string, const SafetensorsFile*> byName;
         for (const auto& s : shards) {
             std::string p = joinPath(dir, s);
-            if (!fileExists(p)) throw InputError(index + ": shard '" + s + "' is missing from " + dir);
+            if (!pathExists(p)) throw InputError(index + ": shard '" + s + "' is missing from " + dir);
             files_.push_back(std::make_unique<SafetensorsFile>(p));
             byName[s] = files_.back().get();
         }
@@ -186,7 +182,7 @@ WeightFiles::WeightFiles(const std::string& dir) : dir_(dir)
         }
         return;
     }
-    if (fileExists(single)) {
+    if (pathExists(single)) {
         files_.push_back(std::make_unique<SafetensorsFile>(single));
         for (const auto& t : files_.back()->header().tensors) entries_[t.name] = Entry{files_.back().get(), &t};
         return;

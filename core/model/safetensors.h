@@ -44,7 +44,7 @@ struct SafetensorsHeader {
 
 // Limits the parser enforces (exposed for tests and docs).
 constexpr std::uint64_t kMaxHeaderBytes = 100ull * 1024 * 1024;
-constexpr int kMaxJsonDepth = 8;
+constexpr int kMaxHeaderJsonDepth = 8; // a valid header nests three levels
 
 // Validates and parses the header of a whole safetensors file held in [data, data + size).
 // Pure: touches nothing outside the buffer; the fuzz target calls it directly.

@@ -3,6 +3,7 @@
 #include "core/model/safetensors.h"
 
 #include "core/util/error.h"
+#include "core/util/json_util.h"
 
 #include <nlohmann/json.hpp>
 
@@ -21,29 +22,6 @@ namespace {
 [[noreturn]] void badTensor(const std::string& file, const std::string& name, const std::string& msg)
 {
     throw InputError(file + ": tensor '" + name + "': " + msg);
-}
-
-// nlohmann's parser is iterative but destroying a deeply nested value recurses, so refuse deep
-// nesting with a byte scan before parsing. A valid header nests three levels.
-bool nestingExceeds(const char* p, std::size_t n, int limit)
-{
-    int depth = 0;
-    bool inString = false, escaped = false;
-    for (std::size_t i = 0; i < n; ++i) {
-        char c = p[i];
-        if (inString) {
-            if (escaped) escaped = false;
-            else if (c == '\\') escaped = true;
-            else if (c == '"') inString = false;
-        } else if (c == '"') {
-            inString = true;
-        } else if (c == '{' || c == '[') {
-            if (++depth > limit) return true;
-        } else if (c == '}' || c == ']') {
-            --depth;
-        }
-    }
-    return false;
 }
 
 std::string shapeText(const std::vector<std::int64_t>& shape)
@@ -123,15 +101,8 @@ SafetensorsHeader parseSafetensorsHeader(const std::uint8_t* data, std::size_t s
 
     const char* text = reinterpret_cast<const char*>(data + 8);
     if (text[0] != '{') bad(file, "header does not start with '{' (not a safetensors file)");
-    if (nestingExceeds(text, n, kMaxJsonDepth))
-        bad(file, "header JSON nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
-
-    nlohmann::json j;
-    try {
-        j = nlohmann::json::parse(text, text + n);
-    } catch (const nlohmann::json::exception& e) {
-        bad(file, std::string("header is not valid JSON: ") + e.what());
-    }
+    checkJsonDepth(text, n, file + ": header", kMaxHeaderJsonDepth);
+    const nlohmann::json j = parseJson(text, n, file + ": header");
     if (!j.is_object()) bad(file, "header JSON is not an object");
 
     try {

@@ -3,6 +3,7 @@
 #include "core/util/error.h"
 
 #include <algorithm>
+#include <set>
 
 namespace hs::model {
 
@@ -36,9 +37,52 @@ std::vector<ExpectedTensor> expectedTensors(const ModelConfig& c)
     return t;
 }
 
+namespace {
+
+// Tensors some checkpoints carry that the forward never reads and whose presence says nothing about a
+// mismatch: older Llama exports save the rotary inverse frequencies, tied models sometimes lm_head.
+bool harmlessExtra(const std::string& name, const ModelConfig& c)
+{
+    const std::string rotary = ".rotary_emb.inv_freq";
+    if (name.size() > rotary.size() && name.compare(name.size() - rotary.size(), rotary.size(), rotary) == 0)
+        return true;
+    return c.tieWordEmbeddings && name == "lm_head.weight";
+}
+
+// "model.layers.40.mlp.up_proj.weight" -> 40; -1 for names outside model.layers.
+long layerOf(const std::string& name)
+{
+    const std::string prefix = "model.layers.";
+    if (name.compare(0, prefix.size(), prefix) != 0) return -1;
+    const std::size_t end = name.find('.', prefix.size());
+    const std::string digits = name.substr(prefix.size(), end == std::string::npos ? std::string::npos : end - prefix.size());
+    if (digits.empty() || digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos) return -1;
+    return std::stol(digits);
+}
+
+} // namespace
+
 std::vector<std::string> checkWeights(const ModelConfig& c, const WeightFiles& files)
 {
     std::vector<std::string> problems;
+    // Tensors the config does not account for: a config with fewer layers than the weights (or the
+    // weights of another architecture) would otherwise run silently on part of the model.
+    std::set<std::string> expected;
+    for (const auto& e : expectedTensors(c)) expected.insert(e.name);
+    long highestLayer = -1;
+    std::size_t unknown = 0;
+    for (const auto& [name, entry] : files.entries()) {
+        if (expected.count(name) || harmlessExtra(name, c)) continue;
+        highestLayer = std::max(highestLayer, layerOf(name));
+        if (layerOf(name) < c.numLayers && ++unknown <= 10)
+            problems.push_back("unexpected tensor " + name + " in " + entry.file->path() +
+                               " (not part of a " + c.architecture + " with this config)");
+    }
+    if (highestLayer >= c.numLayers)
+        problems.push_back("the weights hold layers up to " + std::to_string(highestLayer) + " but config.json says "
+                           "num_hidden_layers = " + std::to_string(c.numLayers) + " (layers " +
+                           std::to_string(c.numLayers) + ".." + std::to_string(highestLayer) + " would be ignored)");
+    if (unknown > 10) problems.push_back("... and " + std::to_string(unknown - 10) + " more unexpected tensors");
     for (const auto& e : expectedTensors(c)) {
         const WeightFiles::Entry* f = files.find(e.name);
         if (!f) {

@@ -18,7 +18,8 @@ struct ExpectedTensor {
 // Every tensor the forward reads. lm_head.weight is listed only when the embeddings are untied.
 std::vector<ExpectedTensor> expectedTensors(const ModelConfig& c);
 
-// One line per problem: missing tensor, wrong shape, or a dtype that is not a float type.
+// One line per problem: missing tensor, wrong shape, a dtype that is not a float type, a tensor the config
+// does not account for (layers beyond num_hidden_layers, unknown names), by name.
 std::vector<std::string> checkWeights(const ModelConfig& c, const WeightFiles& files);
 
 // Throws one InputError listing every problem checkWeights finds.

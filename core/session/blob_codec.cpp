@@ -20,7 +20,7 @@ template <class T>
 std::vector<T> decodeArray(const std::string& bytes, const char* what)
 {
     if (bytes.size() % sizeof(T) != 0)
-        throw Error(std::string("session: a stored ") + what + " array has " + std::to_string(bytes.size()) +
+        throw InputError(std::string("session: a stored ") + what + " array has " + std::to_string(bytes.size()) +
                     " bytes, not a multiple of " + std::to_string(sizeof(T)));
     std::vector<T> v(bytes.size() / sizeof(T));
     if (!v.empty()) std::memcpy(v.data(), bytes.data(), bytes.size());
@@ -36,7 +36,7 @@ void putU32(std::string& out, std::uint32_t x)
 
 std::uint32_t getU32(const std::string& in, std::size_t& pos)
 {
-    if (pos + 4 > in.size()) throw Error("session: a stored string list is truncated");
+    if (pos + 4 > in.size()) throw InputError("session: a stored string list is truncated");
     std::uint32_t x;
     std::memcpy(&x, in.data() + pos, 4);
     pos += 4;
@@ -67,10 +67,15 @@ std::vector<std::string> decodeStrings(const std::string& bytes)
     if (bytes.empty()) return out;
     std::size_t pos = 0;
     const std::uint32_t n = getU32(bytes, pos);
+    // Each entry takes at least its 4-byte length: a count beyond that is damage, and reserving it
+    // (up to 2^32 strings) is what a fuzzed session file turned into a 15 GB allocation.
+    if (n > (bytes.size() - pos) / 4)
+        throw InputError("session: a stored string list claims " + std::to_string(n) + " entries in " +
+                         std::to_string(bytes.size()) + " bytes (damaged file?)");
     out.reserve(n);
     for (std::uint32_t i = 0; i < n; ++i) {
         const std::uint32_t len = getU32(bytes, pos);
-        if (pos + len > bytes.size()) throw Error("session: a stored string list is truncated");
+        if (pos + len > bytes.size()) throw InputError("session: a stored string list is truncated");
         out.emplace_back(bytes, pos, len);
         pos += len;
     }

@@ -9,7 +9,7 @@
 namespace hs::session::blob {
 
 std::string encodeFloats(const std::vector<float>& v);
-std::vector<float> decodeFloats(const std::string& bytes);   // throws hs::Error on a bad length
+std::vector<float> decodeFloats(const std::string& bytes);   // throws hs::InputError (damaged file) on a bad length
 
 std::string encodeInts(const std::vector<std::int32_t>& v);
 std::vector<std::int32_t> decodeInts(const std::string& bytes);

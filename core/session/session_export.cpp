@@ -1,5 +1,8 @@
 #include "core/session/session_export.h"
 
+#include "core/util/error.h"
+#include "core/util/json_util.h"
+
 #include <cstdio>
 #include <vector>
 
@@ -131,8 +134,8 @@ ExportSummary exportSession(const SessionStore& store, ExportFormat format, Expo
             const RunInfo info = store.runInfo();
             run = {{"run_hash", info.runHash}, {"created_at", info.createdAt}, {"status", info.status}};
             try {
-                run["settings"] = nlohmann::json::parse(info.settingsJson);
-            } catch (const nlohmann::json::exception&) {
+                run["settings"] = parseJson(info.settingsJson, "run settings");
+            } catch (const InputError&) {
                 run["settings"] = info.settingsJson;
             }
         }

@@ -258,7 +258,10 @@ analysis::FeatureTable SessionStore::featureTable() const
         "SELECT u.sample_seq, u.label, u.ecs, u.pks, u.token_begin, u.token_end FROM units u JOIN samples s ON "
         "s.seq = u.sample_seq ORDER BY s.total_tokens, s.id, u.idx");
     while (u.step()) {
-        const int resp = responseOf.at(u.getInt(0));
+        const auto owner = responseOf.find(u.getInt(0));
+        if (owner == responseOf.end())
+            throw InputError("session " + path() + ": a unit belongs to no stored sample (damaged file?)");
+        const int resp = owner->second;
         const auto ecs = blob::decodeFloats(u.getBlob(2));
         const auto pks = blob::decodeFloats(u.getBlob(3));
         if (!namesChecked) {
@@ -270,7 +273,7 @@ analysis::FeatureTable SessionStore::featureTable() const
             namesChecked = true;
         }
         if (ecs.size() != t.ecsNames.size() || pks.size() != t.pksNames.size())
-            throw Error("session " + path() + ": sample " + t.responseIds[resp] + " has a unit with " +
+            throw InputError("session " + path() + ": sample " + t.responseIds[resp] + " has a unit with " +
                         std::to_string(ecs.size()) + " ECS / " + std::to_string(pks.size()) +
                         " PKS values but the run names " + std::to_string(t.ecsNames.size()) + " / " +
                         std::to_string(t.pksNames.size()));
@@ -285,6 +288,7 @@ analysis::FeatureTable SessionStore::featureTable() const
     }
     for (std::size_t i = 0; i < t.responseLabels.size(); ++i)
         if (t.responseLabels[i] < 0) t.responseLabels[i] = maxRowLabel[i];
+    requireFiniteFeatures(t, "session " + path());
     return t;
 }
 

@@ -5,8 +5,10 @@
 #include "core/session/session_store_impl.h"
 #include "core/util/error.h"
 #include "core/util/file_util.h"
+#include "core/util/json_util.h"
 
 #include <ctime>
+#include <set>
 
 namespace hs::session {
 
@@ -56,13 +58,43 @@ void clearResults(Database& db) { db.exec("DELETE FROM attention; DELETE FROM un
 std::vector<std::string> namesFrom(const std::string& json)
 {
     try {
-        return nlohmann::json::parse(json).get<std::vector<std::string>>();
+        return parseJson(json, "session feature names").get<std::vector<std::string>>();
     } catch (const nlohmann::json::exception&) {
+        return {};
+    } catch (const InputError&) {
         return {};
     }
 }
 
+std::string shortText(const nlohmann::json& v)
+{
+    if (v.is_null()) return "(none)";
+    const std::string s = v.dump();
+    return s.size() <= 60 ? s : s.substr(0, 57) + "...";
+}
+
 } // namespace
+
+std::string describeSettingsChange(const std::string& storedJson, const std::string& newJson)
+{
+    nlohmann::json a, b;
+    try {
+        a = parseJson(storedJson, "stored run settings");
+        b = parseJson(newJson, "run settings");
+    } catch (const InputError&) {
+        return "the stored settings cannot be read";
+    }
+    if (!a.is_object() || !b.is_object()) return "the stored settings cannot be read";
+    std::string out;
+    std::set<std::string> keys;
+    for (auto it = a.begin(); it != a.end(); ++it) keys.insert(it.key());
+    for (auto it = b.begin(); it != b.end(); ++it) keys.insert(it.key());
+    for (const auto& k : keys) {
+        const nlohmann::json va = a.contains(k) ? a[k] : nlohmann::json(), vb = b.contains(k) ? b[k] : nlohmann::json();
+        if (va != vb) out += (out.empty() ? "" : "; ") + k + ": stored " + shortText(va) + ", now " + shortText(vb);
+    }
+    return out.empty() ? "the settings are the same, so the model files or the dataset's contents changed" : out;
+}
 
 RunInfo SessionStore::beginRun(const std::string& settingsJson, const std::string& runHash, bool overwrite)
 {
@@ -81,9 +113,9 @@ RunInfo SessionStore::beginRun(const std::string& settingsJson, const std::strin
         }
         if (!overwrite)
             throw InputError("session " + path() + " holds another run (hash " + existing.runHash + ", created " +
-                             existing.createdAt + "); this run's hash is " + runHash +
-                             ": the model files, dataset, method settings or profile differ. Use a new session "
-                             "file to keep both, or overwrite to discard the stored results.");
+                             existing.createdAt + "); this run's hash is " + runHash + ". What differs: " +
+                             describeSettingsChange(existing.settingsJson, settingsJson) +
+                             ". Use a new session file to keep both, or overwrite to discard the stored results.");
         clearResults(d_->db);
         d_->db.exec("DELETE FROM run");
     }
@@ -159,7 +191,7 @@ nlohmann::json SessionStore::metrics() const
     std::lock_guard<std::mutex> lock(d_->mutex);
     Statement st = d_->db.prepare("SELECT metrics_json FROM run WHERE id = 1");
     if (!st.step() || st.isNull(0)) return nullptr;
-    return nlohmann::json::parse(st.getText(0));
+    return parseJson(st.getText(0), "session metrics");
 }
 
 } // namespace hs::session

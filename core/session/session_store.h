@@ -23,6 +23,10 @@ struct RunInfo {
     std::string status;      // "running" | "finished"
 };
 
+// "dtype: stored \"f32\", now \"bf16\"; layers: ..." for two run-settings JSON texts: what a user needs to
+// see when a session holds another run. Says so when the settings are equal (then files changed).
+std::string describeSettingsChange(const std::string& storedJson, const std::string& newJson);
+
 enum class OpenMode { ReadWrite, ReadOnly };
 
 class SessionStore {

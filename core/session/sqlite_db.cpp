@@ -2,10 +2,39 @@
 
 #include "core/util/error.h"
 
+#include <cstdio>
+
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace hs::session {
+
+namespace {
+
+// Percent-encodes what a SQLite URI path may not hold literally.
+std::string uriEscaped(const std::string& path)
+{
+    std::string out;
+    for (unsigned char c : path) {
+        if (c == '%' || c == '?' || c == '#' || c < 0x20 || c >= 0x7F) {
+            char buf[4];
+            std::snprintf(buf, sizeof buf, "%%%02X", c);
+            out += buf;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
+
+bool nonEmptyFile(const std::string& path)
+{
+    struct stat st;
+    return ::stat(path.c_str(), &st) == 0 && st.st_size > 0;
+}
+
+} // namespace
 
 Database::Database(const std::string& path, bool readOnly) : path_(path)
 {
@@ -13,9 +42,14 @@ Database::Database(const std::string& path, bool readOnly) : path_(path)
     // SQLITE_OPEN_READONLY connection cannot do. So a "read-only" open of a writable file opens it
     // read-write without create and sets query_only; only truly read-only files use READONLY.
     const bool writable = ::access(path.c_str(), W_OK) == 0;
+    // A file we cannot write, with no write-ahead log left beside it, is opened immutable: reading a
+    // WAL-mode database otherwise needs its -shm file created, which read-only media refuse
+    // ("attempt to write a readonly database"). With a -wal left over the latest samples live there.
+    const bool immutable = readOnly && !writable && !nonEmptyFile(path + "-wal");
     const int flags = !readOnly ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
                                 : (writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY);
-    const int rc = sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_FULLMUTEX, nullptr);
+    const std::string name = immutable ? "file:" + uriEscaped(path) + "?immutable=1" : path;
+    const int rc = sqlite3_open_v2(name.c_str(), &db_, flags | SQLITE_OPEN_FULLMUTEX | (immutable ? SQLITE_OPEN_URI : 0), nullptr);
     if (rc != SQLITE_OK) {
         std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
         sqlite3_close(db_);

@@ -2,7 +2,9 @@
 
 #include "core/tokenizer/tokenizer.h"
 #include "core/tokenizer/unicode.h"
+#include "core/util/error.h"
 #include "core/util/file_util.h"
+#include "core/util/json_util.h"
 
 #include <nlohmann/json.hpp>
 
@@ -47,14 +49,15 @@ ChatFormat fromConfigText(const std::string& text)
     if (text.find("<<SYS>>") != std::string::npos) return ChatFormat::Llama2;
     if (text.find("[INST]") != std::string::npos) return ChatFormat::Mistral;
     try {
-        const auto j = nlohmann::json::parse(text);
+        const auto j = parseJson(text, "tokenizer_config.json");
         const std::string type = j.value("model_type", "");
-        const int vocab = j.value("vocab_size", 0);
+        const int vocab = j.contains("vocab_size") && isInt32(j["vocab_size"]) ? j["vocab_size"].get<int>() : 0;
         if (type == "mistral") return ChatFormat::Mistral;
         // Only the real vocabularies: a small test model of type "llama" was not trained on a chat template.
         if (type == "llama" && vocab >= 128000) return ChatFormat::Llama3;
         if (type == "llama" && (vocab == 32000 || vocab == 32001)) return ChatFormat::Llama2;
     } catch (const nlohmann::json::exception&) {
+    } catch (const InputError&) { // not JSON or too deep: no template to recognise
     }
     return ChatFormat::None;
 }

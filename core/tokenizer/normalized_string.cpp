@@ -19,8 +19,7 @@ NormalizedString::NormalizedString(std::string original, std::size_t originalShi
 {
     alignments_.resize(normalized_.size());
     for (std::size_t i = 0, n = 0; i < normalized_.size(); i += n) {
-        n = utf8SeqLength(static_cast<unsigned char>(normalized_[i]));
-        n = std::min(n, normalized_.size() - i);
+        n = utf8CharLength(normalized_, i);
         for (std::size_t k = 0; k < n; ++k) alignments_[i + k] = {std::uint32_t(i), std::uint32_t(i + n)};
     }
 }
@@ -38,7 +37,7 @@ void NormalizedString::transformRange(std::size_t b, std::size_t e, const std::v
     std::size_t cursor = b;
     auto nextCharSize = [&]() -> std::size_t {
         if (cursor >= e) return 0;
-        std::size_t n = std::min(utf8SeqLength(static_cast<unsigned char>(normalized_[cursor])), e - cursor);
+        std::size_t n = std::min(utf8CharLength(normalized_, cursor), e - cursor);
         cursor += n;
         return n;
     };

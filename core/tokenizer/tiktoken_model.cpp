@@ -6,6 +6,7 @@
 #include "core/tokenizer/tokenizer_impl.h"
 
 #include "core/util/error.h"
+#include "core/util/file_util.h"
 
 #include <fstream>
 
@@ -66,6 +67,7 @@ std::vector<std::string> llama3SpecialTokens(Llama3Naming naming)
 
 std::shared_ptr<TokenizerImpl> loadTiktokenModel(const std::string& path, Llama3Naming naming)
 {
+    requireRegularFile(path);
     std::ifstream in(path, std::ios::binary);
     if (!in) throw InputError(path + ": cannot open");
     auto impl = std::make_shared<TokenizerImpl>();

@@ -5,9 +5,11 @@
 #include "core/tokenizer/unicode.h"
 #include "core/util/error.h"
 #include "core/util/file_util.h"
+#include "core/util/json_util.h"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 
 namespace hs::tok {
@@ -24,6 +26,12 @@ void TokenizerImpl::finish()
     };
     if (bos < 0) bos = firstKnown({"<s>", "<|begin_of_text|>", "<|bos|>", "[CLS]", "<|startoftext|>"});
     if (eos < 0) eos = firstKnown({"</s>", "<|end_of_text|>", "<|eos|>", "[SEP]", "<|endoftext|>"});
+    maxBytesPerToken = 0;
+    const bool unkTakesAWord = wordPiece || (bpe.fuseUnk && bpe.unkId);
+    if (!unkTakesAWord) {
+        for (const auto& t : idToToken()) maxBytesPerToken = std::max(maxBytesPerToken, t.size());
+        for (const AddedToken& a : added.tokens()) maxBytesPerToken = std::max(maxBytesPerToken, a.content.size());
+    }
 }
 
 namespace {
@@ -155,6 +163,7 @@ int Tokenizer::vocabSize() const
 int Tokenizer::bosId() const { return impl_->bos; }
 int Tokenizer::eosId() const { return impl_->eos; }
 std::string Tokenizer::kind() const { return impl_->kind; }
+std::size_t Tokenizer::maxBytesPerToken() const { return impl_->maxBytesPerToken; }
 const std::vector<int>& Tokenizer::specialPrefix() const { return impl_->templatePrefix; }
 const std::vector<int>& Tokenizer::specialSuffix() const { return impl_->templateSuffix; }
 
@@ -205,8 +214,8 @@ Tokenizer Tokenizer::fromDir(const std::string& dir)
     const std::string json = joinPath(dir, "tokenizer.json");
     const std::string model = joinPath(dir, "tokenizer.model");
     std::shared_ptr<TokenizerImpl> impl;
-    if (fileExists(json)) impl = loadTokenizerJson(readTextFile(json), json);
-    else if (fileExists(model) && isTiktokenFile(model)) {
+    if (pathExists(json)) impl = loadTokenizerJson(readTextFile(json), json);
+    else if (pathExists(model) && (requireRegularFile(model), isTiktokenFile(model))) {
         // Llama-3.0 numbers its reserved tokens up to 250, Llama-3.1 only up to 247.
         const std::string config = joinPath(dir, "tokenizer_config.json");
         const bool v30 = fileExists(config) &&
@@ -218,7 +227,7 @@ Tokenizer Tokenizer::fromDir(const std::string& dir)
     const std::string config = joinPath(dir, "tokenizer_config.json");
     if (fileExists(config)) {
         try {
-            const auto j = nlohmann::json::parse(readTextFile(config));
+            const auto j = parseJson(readTextFile(config), config);
             auto name = [&](const char* key) -> std::string {
                 if (!j.contains(key)) return {};
                 const auto& v = j[key];

@@ -48,6 +48,10 @@ public:
     std::optional<int> tokenToId(const std::string& token) const;
     bool isSpecial(int id) const;        // an added token marked special
     std::string kind() const;            // "bpe-metaspace", "bpe-bytelevel", "wordpiece"
+    // An upper bound on the input bytes one token stands for (its longest vocabulary string), so that
+    // callers can refuse a text that cannot fit a token limit before tokenising it; 0 when no bound
+    // exists (WordPiece and fuse_unk BPE turn a word of any length into one [UNK]).
+    std::size_t maxBytesPerToken() const;
 
     // The pieces the post-processor adds around a single sequence (e.g. {1} and {} for Llama-2).
     const std::vector<int>& specialPrefix() const;

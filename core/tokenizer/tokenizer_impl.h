@@ -29,6 +29,7 @@ struct TokenizerImpl {
     bool hasDecoder = false;
 
     int bos = -1, eos = -1;
+    std::size_t maxBytesPerToken = 0; // set by finish(); see Tokenizer::maxBytesPerToken
 
     const std::vector<std::string>& idToToken() const { return wordPiece ? wordpiece.idToToken : bpe.idToToken; }
     std::vector<ModelToken> tokenizeWord(const std::string& w) const

@@ -3,8 +3,11 @@
 #include "core/tokenizer/tokenizer_impl.h"
 
 #include "core/util/error.h"
+#include "core/util/json_util.h"
 
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
 
 namespace hs::tok {
 
@@ -23,6 +26,23 @@ struct Reader {
     static std::string str(const Json& j, const char* key, const std::string& def = {})
     {
         return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : def;
+    }
+    // An integer field (def when absent or null); a float, a string or a value beyond int is refused by name.
+    int integer(const Json& j, const char* key, int def) const
+    {
+        if (!j.contains(key) || j[key].is_null()) return def;
+        return jsonInt<int>(j[key], path + ": \"" + key + "\"");
+    }
+    // A model's vocabulary {token: id}; nlohmann's get<map<string, int>> would convert 4.4e113 or 2^32+1
+    // into an int without a word (undefined behaviour for the float).
+    std::unordered_map<std::string, int> vocab(const Json& j) const
+    {
+        const Json& v = j.at("vocab");
+        if (!v.is_object()) fail("model vocab is not an object");
+        std::unordered_map<std::string, int> out;
+        for (auto it = v.begin(); it != v.end(); ++it)
+            out[it.key()] = jsonInt<int>(it.value(), path + ": vocab entry '" + it.key().substr(0, 40) + "'");
+        return out;
     }
     std::string type(const Json& j) const
     {
@@ -145,8 +165,8 @@ struct Reader {
         } else if (t == "Strip") {
             s.kind = K::Strip;
             s.content = str(j, "content", " ");
-            s.start = j.value("start", 0);
-            s.stop = j.value("stop", 0);
+            s.start = integer(j, "start", 0);
+            s.stop = integer(j, "stop", 0);
         } else if (t == "ByteLevel") {
             s.kind = K::ByteLevel;
         } else if (t == "WordPiece") {
@@ -166,7 +186,7 @@ struct Reader {
     int specialId(const Json& specials, const std::string& name, const TokenizerImpl& impl) const
     {
         if (specials.contains(name) && specials[name].contains("ids") && specials[name]["ids"].size() == 1)
-            return specials[name]["ids"][0].get<int>();
+            return jsonInt<int>(specials[name]["ids"][0], path + ": post_processor special token '" + name + "'");
         if (const AddedToken* a = impl.added.byContent(name)) return a->id;
         fail("post_processor special token '" + name + "' has no id");
     }
@@ -190,15 +210,16 @@ struct Reader {
                     const Json& specials = j.contains("special_tokens") ? j["special_tokens"] : Json::object();
                     if (specials.contains(name) && specials[name].contains("ids")) {
                         for (const Json& id : specials[name]["ids"])
-                            (afterSequence ? impl.templateSuffix : impl.templatePrefix).push_back(id.get<int>());
+                            (afterSequence ? impl.templateSuffix : impl.templatePrefix)
+                                .push_back(jsonInt<int>(id, path + ": post_processor special token '" + name + "'"));
                     } else {
                         (afterSequence ? impl.templateSuffix : impl.templatePrefix).push_back(specialId(specials, name, impl));
                     }
                 }
             }
         } else if (t == "BertProcessing" || t == "RobertaProcessing") {
-            impl.templatePrefix = {j.at("cls").at(1).get<int>()};
-            impl.templateSuffix = {j.at("sep").at(1).get<int>()};
+            impl.templatePrefix = {jsonInt<int>(j.at("cls").at(1), path + ": post_processor cls")};
+            impl.templateSuffix = {jsonInt<int>(j.at("sep").at(1), path + ": post_processor sep")};
             if (t == "RobertaProcessing") {
                 impl.trimOffsets = flag(j, "trim_offsets", true);
                 impl.trimAddPrefixSpace = flag(j, "add_prefix_space", true);
@@ -223,10 +244,10 @@ struct Reader {
         if (t == "WordPiece") {
             impl.wordPiece = true;
             WordPieceModel& m = impl.wordpiece;
-            m.vocab = j.at("vocab").get<std::unordered_map<std::string, int>>();
+            m.vocab = vocab(j);
             m.unkToken = str(j, "unk_token", "[UNK]");
             m.continuingSubwordPrefix = str(j, "continuing_subword_prefix", "##");
-            m.maxInputCharsPerWord = j.value("max_input_chars_per_word", 100);
+            m.maxInputCharsPerWord = static_cast<std::size_t>(std::max(0, integer(j, "max_input_chars_per_word", 100)));
             fillIdToToken(m.vocab, m.idToToken);
             return;
         }
@@ -234,7 +255,7 @@ struct Reader {
         if (j.contains("dropout") && j["dropout"].is_number() && j["dropout"].get<double>() > 0)
             fail("BPE dropout is not supported");
         BpeModel& m = impl.bpe;
-        m.vocab = j.at("vocab").get<std::unordered_map<std::string, int>>();
+        m.vocab = vocab(j);
         fillIdToToken(m.vocab, m.idToToken);
         const std::string unk = str(j, "unk_token");
         if (!unk.empty() && m.vocab.count(unk)) m.unkId = m.vocab[unk];
@@ -271,12 +292,7 @@ struct Reader {
 std::shared_ptr<TokenizerImpl> loadTokenizerJson(const std::string& text, const std::string& path)
 {
     Reader r{path};
-    Json j;
-    try {
-        j = Json::parse(text);
-    } catch (const Json::exception& e) {
-        r.fail(std::string("not valid JSON: ") + e.what());
-    }
+    const Json j = parseJson<Json>(text, path);
     if (!j.is_object() || !j.contains("model")) r.fail("not a tokenizer.json (no \"model\")");
     auto impl = std::make_shared<TokenizerImpl>();
     try {
@@ -284,7 +300,7 @@ std::shared_ptr<TokenizerImpl> loadTokenizerJson(const std::string& text, const 
         if (j.contains("added_tokens")) {
             for (const Json& a : j["added_tokens"]) {
                 AddedToken t;
-                t.id = a.at("id").get<int>();
+                t.id = jsonInt<int>(a.at("id"), path + ": added token id");
                 t.content = a.at("content").get<std::string>();
                 t.singleWord = Reader::flag(a, "single_word", false);
                 t.lstrip = Reader::flag(a, "lstrip", false);

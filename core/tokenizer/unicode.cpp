@@ -34,6 +34,13 @@ char32_t decodeUtf8(const std::string& s, std::size_t i, std::size_t& len)
     return cp;
 }
 
+std::size_t utf8CharLength(const std::string& s, std::size_t i)
+{
+    std::size_t n = 1;
+    decodeUtf8(s, i, n);
+    return n;
+}
+
 std::size_t utf8Length(char32_t cp)
 {
     return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;

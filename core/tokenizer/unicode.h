@@ -35,6 +35,10 @@ void appendUtf8(std::string& out, char32_t cp);
 std::size_t utf8Length(char32_t cp);
 // Byte length of the UTF-8 sequence introduced by lead byte b (1 for invalid/continuation bytes).
 std::size_t utf8SeqLength(unsigned char b);
+// Byte length of the character at s[i] as decodeUtf8 reads it: a lead byte whose sequence is cut short or
+// broken counts as one byte (U+FFFD). Every walk over characters must use this, not utf8SeqLength, or a
+// stray "\xF3" makes walks disagree and offsets point outside the text.
+std::size_t utf8CharLength(const std::string& s, std::size_t i);
 
 // Byte offset of every code point boundary: out[i] = bytes in the first i code points (size = code points + 1).
 // Converts Python/JSON character offsets (RAGTruth spans) to the byte offsets Encoding uses.

@@ -13,7 +13,7 @@ std::vector<ModelToken> WordPieceModel::tokenize(const std::string& word) const
         return {{it->second, 0, word.size()}};
     };
     std::size_t chars = 0;
-    for (std::size_t i = 0; i < word.size(); i += utf8SeqLength(static_cast<unsigned char>(word[i]))) ++chars;
+    for (std::size_t i = 0; i < word.size(); i += utf8CharLength(word, i)) ++chars;
     if (chars > maxInputCharsPerWord) return unk();
 
     std::vector<ModelToken> out;

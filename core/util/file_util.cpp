@@ -2,15 +2,29 @@
 
 #include "core/util/error.h"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <sys/stat.h>
 
 namespace hs {
 
-std::string readTextFile(const std::string& path)
+void requireRegularFile(const std::string& path, std::uint64_t maxBytes)
 {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0)
+        throw InputError("cannot open '" + path + "': " + std::strerror(errno));
+    if (!S_ISREG(st.st_mode)) throw InputError("'" + path + "' is not a regular file");
+    if (static_cast<std::uint64_t>(st.st_size) > maxBytes)
+        throw InputError("'" + path + "' is " + std::to_string(st.st_size) + " bytes, more than the " +
+                         std::to_string(maxBytes) + " this reader accepts");
+}
+
+std::string readTextFile(const std::string& path, std::uint64_t maxBytes)
+{
+    requireRegularFile(path, maxBytes);
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw InputError("cannot open '" + path + "'");
@@ -23,6 +37,12 @@ bool fileExists(const std::string& path)
 {
     struct stat st;
     return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+bool pathExists(const std::string& path)
+{
+    struct stat st;
+    return ::lstat(path.c_str(), &st) == 0;
 }
 
 bool isDirectory(const std::string& path)

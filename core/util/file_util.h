@@ -6,9 +6,19 @@
 
 namespace hs {
 
-// Whole file as a string; throws InputError naming the path when it cannot be read.
-std::string readTextFile(const std::string& path);
-bool fileExists(const std::string& path);
+// Files we read whole are capped: a wrong path (a disk image, /dev/zero, a FIFO) fails at once with a
+// message instead of exhausting memory or blocking. Datasets and feature logs are well below this.
+constexpr std::uint64_t kMaxTextFileBytes = 4ULL << 30;
+
+// Throws InputError naming the path unless it names a regular file (after symlinks) of at most maxBytes.
+void requireRegularFile(const std::string& path, std::uint64_t maxBytes = kMaxTextFileBytes);
+// Whole file as a string; throws InputError naming the path when it cannot be read, is not a regular
+// file or is larger than maxBytes.
+std::string readTextFile(const std::string& path, std::uint64_t maxBytes = kMaxTextFileBytes);
+bool fileExists(const std::string& path);  // a regular file (after symlinks)
+// Anything under that name, even a dangling or looping symlink: readers use it to tell "absent" from
+// "present but unreadable", so the message names the right file and the real reason.
+bool pathExists(const std::string& path);
 bool isDirectory(const std::string& path);
 std::string joinPath(const std::string& a, const std::string& b);
 std::uint64_t fileSize(const std::string& path);

@@ -66,7 +66,9 @@ TEST_CASE("a broken tiktoken file names its line")
 
 TEST_CASE("invalid UTF-8 input is tokenised without crashing")
 {
-    const std::string bad = "ok \xFF\xFE mid \xC3 end \xE2\x82 \xF0\x9F\x98";
+    // "\xF3 false": a 4-byte lead byte before ASCII (found by fuzz_tokenizer_json: with a BertNormalizer the
+    // character walks disagreed and "##al" got offsets (6, 0)).
+    const std::string bad = "ok \xFF\xFE mid \xC3 end \xE2\x82 \xF0\x9F\x98 \xF3 false \xF3false";
     std::vector<Tokenizer> toks = {Tokenizer::fromFile(hs::test::fixturePath("tiny-wordpiece/tokenizer.json")),
                                    Tokenizer::fromFile(hs::test::fixturePath("tiny-bytelevel-llama3/tokenizer.json")),
                                    Tokenizer::fromFile(hs::test::fixturePath("tiny-bytelevel-gpt2/tokenizer.json"))};
