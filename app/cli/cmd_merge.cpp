@@ -44,6 +44,7 @@ const CommandRegistrar reg({
     "  than N shards, or an unfinished one, OUT is written but marked running, with a warning.",
     {},
     &runMerge,
+    kAnyPositionals,  // OUT IN...
 });
 
 } // namespace

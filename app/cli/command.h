@@ -34,6 +34,8 @@ struct Command {
     int positionals = 0;                 // positional arguments the command takes (e.g. info's MODEL_DIR)
 };
 
+constexpr int kAnyPositionals = -1;      // e.g. merge's OUT IN...
+
 std::vector<Command>& commandTable();
 
 struct CommandRegistrar {

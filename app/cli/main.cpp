@@ -110,7 +110,7 @@ Args parseArgs(int argc, char** argv, int first, const Command& cmd)
                 if (i + 1 >= argc) throw InputError("--" + key + " expects a value");
                 a.options[key] = argv[++i];
             }
-        } else if (static_cast<int>(a.positional.size()) < cmd.positionals) {
+        } else if (cmd.positionals == kAnyPositionals || static_cast<int>(a.positional.size()) < cmd.positionals) {
             a.positional.push_back(s);
         } else {
             throw InputError("unexpected argument '" + s + "'" + seeHelp);

@@ -25,6 +25,9 @@ TEST_CASE("items come back in order, each once, whichever worker finishes first"
     std::mutex m;
     // Item 0 waits until another worker has finished a later item, so results do arrive out of order.
     std::atomic<int> laterDone{0};
+    std::size_t expected = 0;
+    std::set<std::size_t> workers;
+    {
     ReplicaPool<Done> pool(
         3, 30,
         [&](std::size_t w, std::size_t i) {
@@ -36,12 +39,11 @@ TEST_CASE("items come back in order, each once, whichever worker finishes first"
         },
         [&](std::size_t w) { std::lock_guard<std::mutex> lock(m); started.insert(w); }, cancelled);
     Done d;
-    std::size_t expected = 0;
-    std::set<std::size_t> workers;
     while (pool.next(d)) {
         CHECK(d.item == expected++);
         workers.insert(d.worker);
     }
+    }  // the pool joins its threads: a worker that found no item left has still run its start hook
     CHECK(expected == 30);
     CHECK(started.size() == 3);  // every worker ran its start hook
     CHECK(laterDone > 0);
