@@ -3,6 +3,7 @@
 #include "core/data/dataset_reader.h"
 #include "core/detect/batch_scorer.h"
 #include "core/detect/copy_heads.h"
+#include "core/detect/bert_embedder.h"
 #include "core/detect/model_runner.h"
 #include "core/detect/prepared_sample.h"
 #include "core/detect/redeep_extractor.h"
@@ -198,6 +199,13 @@ RunSummary Detector::run(Observer& obs)
         scorer.extractor.vocab = runners.front()->vocab();
         scorer.extractor.vocabSlice = plan.hw.vocabSlice;
         scorer.extractor.lensElements = plan.hw.lensElements;
+        // Chunk-level ECS as published: the cosine of the two chunks' text embeddings from a BGE-style encoder
+        // (the copy head only chooses which prompt chunk); without one, the LLM's own mean-pooled states.
+        std::shared_ptr<const BertEmbedder> embedder;
+        if (chunk && !s.embedderDir.empty()) {
+            embedder = std::make_shared<BertEmbedder>(s.embedderDir, plan.hw.devices.back().device);
+            scorer.extractor.embed = [embedder](const std::vector<std::string>& texts) { return embedder->embed(texts); };
+        }
         scorer.timeBreakdown = s.timeBreakdown;
         scorer.memoryNeeded = [&plan](std::int64_t tokens) {
             const hw::DevicePlan& d = plan.hw.devices.back();
