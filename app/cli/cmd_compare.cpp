@@ -19,7 +19,7 @@ nlohmann::json columnsJson(const std::vector<detect::ColumnAgreement>& cols)
 {
     nlohmann::json a = nlohmann::json::array();
     for (const auto& c : cols)
-        a.push_back({{"name", c.name}, {"pearson", c.pearson}, {"max_abs_diff", c.maxAbsDiff}, {"max_rel_diff", c.maxRelDiff}});
+        a.push_back({{"name", c.name}, {"pearson", c.pearson}, {"max_abs_diff", c.maxAbsDiff}, {"max_rel_diff", c.maxRelDiff}, {"scale", c.scale}});
     return a;
 }
 

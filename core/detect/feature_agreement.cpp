@@ -42,6 +42,7 @@ ColumnAgreement agreement(const std::string& name, const std::vector<std::pair<c
         const double d = std::fabs(va - vb);
         out.maxAbsDiff = std::max(out.maxAbsDiff, d);
         out.maxRelDiff = std::max(out.maxRelDiff, d / std::max(std::fabs(vb), 1e-6));
+        out.scale = std::max(out.scale, std::fabs(vb));
     }
     // Two identical constant columns agree perfectly; analysis::pearson reports 0 for a constant input.
     out.pearson = out.maxAbsDiff == 0.0 ? 1.0 : analysis::pearson(x, y);
@@ -54,6 +55,14 @@ double FeatureAgreement::minEcsPearson() const { return minOf(ecs); }
 double FeatureAgreement::minPksPearson() const { return minOf(pks); }
 double FeatureAgreement::meanEcsPearson() const { return meanOf(ecs); }
 double FeatureAgreement::meanPksPearson() const { return meanOf(pks); }
+
+bool FeatureAgreement::withinScale(double relative) const
+{
+    for (const auto* group : {&ecs, &pks})
+        for (const auto& c : *group)
+            if (c.maxAbsDiff > relative * std::max(c.scale, 1e-6)) return false;
+    return true;
+}
 
 FeatureAgreement compareFeatures(const std::vector<SampleResult>& a, const std::vector<SampleResult>& b,
                                  const std::vector<std::string>& ecsNames, const std::vector<std::string>& pksNames)

@@ -15,6 +15,7 @@ struct ColumnAgreement {
     double pearson = 0;        // over every scored unit of every shared sample
     double maxAbsDiff = 0;
     double maxRelDiff = 0;     // |a − b| / max(|b|, 1e-6), the largest
+    double scale = 0;          // the largest |b|: the column's own scale
 };
 
 struct FeatureAgreement {
@@ -26,6 +27,8 @@ struct FeatureAgreement {
     double minPksPearson() const;
     double meanEcsPearson() const;
     double meanPksPearson() const;
+    // Every column's largest difference within `relative` of that column's scale (floored at 1e-6).
+    bool withinScale(double relative) const;
 };
 
 // Throws hs::InputError when the column lists differ, no sample is shared, or a shared sample has a

@@ -49,6 +49,9 @@ TEST_CASE("feature agreement: identical runs agree perfectly, noisy ones less, b
     CHECK(n.meanEcsPearson() == doctest::Approx((1.0 + n.ecs[1].pearson) / 2));
     CHECK(n.pks[0].maxAbsDiff > 0.0);
     CHECK(n.pks[0].maxAbsDiff <= 0.3 + 1e-6);
+    CHECK(g.withinScale(0.0));
+    CHECK_FALSE(n.withinScale(1e-3));
+    CHECK(n.withinScale(0.5));  // 0.3 of noise on columns whose scale is ~1 (ECS) and ~400 (PKS)
 }
 
 TEST_CASE("feature agreement refuses runs that cannot be matched")
