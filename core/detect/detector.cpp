@@ -4,6 +4,7 @@
 #include "core/detect/batch_scorer.h"
 #include "core/detect/copy_heads.h"
 #include "core/detect/bert_embedder.h"
+#include "core/detect/eta_estimate.h"
 #include "core/detect/model_runner.h"
 #include "core/detect/prepared_sample.h"
 #include "core/detect/redeep_extractor.h"
@@ -183,9 +184,17 @@ RunSummary Detector::run(Observer& obs)
             for (const auto& b : batches) summary.total += static_cast<int>(b.size());
         }
         int todoCount = 0;
-        for (const auto& b : batches)
-            for (auto* p : b)
-                if (!finished.count(p->sample->id)) ++todoCount;
+        std::vector<double> batchCosts;
+        for (const auto& b : batches) {
+            std::size_t longest = 0, unfinished = 0;
+            for (auto* p : b) {
+                longest = std::max(longest, p->ids.size());
+                if (!finished.count(p->sample->id)) ++unfinished;
+            }
+            todoCount += static_cast<int>(unfinished);
+            batchCosts.push_back(unfinished > 0 ? static_cast<double>(b.size() * longest) : 0.0);
+        }
+        EtaEstimate eta(std::move(batchCosts));
         summary.loadSeconds = secondsSince(tLoad);
         obs.onRunStarted(summary.total, summary.resumedSkipped);
         BatchScorer scorer;
@@ -225,7 +234,7 @@ RunSummary Detector::run(Observer& obs)
             [&](std::size_t w) { runners[w]->bindThread(); }, cancelled_);
         BatchOutcome o;
         while (pool.next(o)) {
-            ++delivered;
+            eta.batchDone(delivered++);
             for (const auto& w : o.warnings) obs.onWarning(w);
             summary.outOfMemorySkipped += o.outOfMemorySkipped;
             summary.outOfMemoryRetries += o.outOfMemoryRetries;
@@ -245,7 +254,7 @@ RunSummary Detector::run(Observer& obs)
             pr.total = summary.resumedSkipped + todoCount;
             const double el = secondsSince(tRun);
             pr.samplesPerMinute = el > 0 ? 60.0 * done / el : 0;
-            pr.etaSeconds = done > 0 ? el / done * (static_cast<double>(todoCount) - done) : 0;
+            pr.etaSeconds = eta.secondsLeft(el);
             for (const auto& r : runners) {
                 pr.deviceMemoryMB = std::max(pr.deviceMemoryMB, r->peakMemoryMB());
                 pr.deviceAllocatedMB = std::max(pr.deviceAllocatedMB, r->peakAllocatedMB());
