@@ -3,11 +3,13 @@
 #include "app/cli/hardware_options.h"
 #include "core/detect/detector.h"
 #include "core/model/model_config.h"
+#include "core/model/torch_trace.h"
 #include "core/util/error.h"
 #include "core/util/int_list.h"
 
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
@@ -63,7 +65,10 @@ int runDetect(const Args& a)
 
     CliObserver obs(a.flag("quiet"));
     detect::Detector det(s);
+    std::optional<model::TorchTrace> trace;
+    if (a.has("trace")) trace.emplace(a.get("trace"));
     detect::RunSummary sum = det.run(obs);
+    trace.reset();  // written before the summary is printed
     if (a.flag("json")) {
         nlohmann::json j;
         j["session"] = s.sessionPath;
@@ -115,6 +120,8 @@ const CommandRegistrar reg({
     "  --quiet                    no progress line\n"
     "  --timing                   synchronise after each forward so time_breakdown_s separates forward\n"
     "                             from extraction (otherwise one host synchronisation per batch)\n"
+    "  --trace FILE               write a Chrome trace of the run (libtorch's profiler: operators, GPU kernels,\n"
+    "                             the forward/extract spans); bench/summarise_trace.py sums it by kernel\n"
     "  --json                     print a JSON summary on stdout\n"
     "Re-running the same command resumes: finished samples are skipped. The progress header names the profile\n"
     "and the plan (placement, dtype, weight format, batch budget, predicted peak memory). On CUDA the caching\n"

@@ -1,5 +1,6 @@
 #include "core/detect/batch_scorer.h"
 
+#include "core/model/torch_trace.h"
 #include "core/session/sample_order.h"
 
 #include <ATen/ATen.h>
@@ -57,14 +58,19 @@ void BatchScorer::scoreInto(ModelRunner& runner, const std::vector<const Prepare
         // The whole batch runs, finished samples included: batches are a function of the dataset alone, so a
         // resumed run recomputes a partly finished batch exactly as an uninterrupted run would.
         const auto tF = Clock::now();
-        std::vector<SampleCaptures> caps = runner.run(batch, heads, layers);
-        if (timeBreakdown) runner.synchronize(); // else the forward's time shows up in extract
+        std::vector<SampleCaptures> caps;
+        {
+            model::TraceScope scope("forward");
+            caps = runner.run(batch, heads, layers);
+            if (timeBreakdown) runner.synchronize(); // else the forward's time shows up in extract
+        }
         out.forwardSeconds += secondsSince(tF);
         std::vector<const SampleCaptures*> capsHere;
         for (std::size_t i = 0; i < batch.size(); ++i)
             if (!finished->count(batch[i]->sample->id)) capsHere.push_back(&caps[i]);
         // Extract the unfinished samples of the batch together: one host synchronisation.
         const auto tX = Clock::now();
+        model::TraceScope scope("extract");
         std::vector<SampleResult> results = extractBatch(todo, capsHere, lens, extractor);
         const double extractTime = secondsSince(tX);
         out.extractSeconds += extractTime;

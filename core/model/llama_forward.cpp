@@ -6,6 +6,7 @@
 
 #include "core/model/captures.h"
 #include "core/model/llama_internal.h"
+#include "core/model/torch_trace.h"
 #include "core/util/error.h"
 
 #include <ATen/Parallel.h>
@@ -284,6 +285,7 @@ Captures LlamaModel::run(const at::Tensor& inputIds, const std::vector<std::int6
 
         auto heads = plan.headsByLayer.find(l);
         if (heads != plan.headsByLayer.end()) {
+            TraceScope scope("copy_head_probabilities");
             const auto& hs = heads->second;
             std::vector<std::vector<Capture>> perHead(hs.size());
             for (std::int64_t b = 0; b < B; ++b) {
@@ -299,7 +301,11 @@ Captures LlamaModel::run(const at::Tensor& inputIds, const std::vector<std::int6
             for (std::size_t i = 0; i < hs.size(); ++i) caps[attnProbsName(l, hs[i])] = std::move(perHead[i]);
         }
 
-        at::Tensor a = detail::attention(q, k, v, mask[slot]).transpose(1, 2).reshape({B, T, H * hd});
+        at::Tensor a;
+        {
+            TraceScope scope("attention");
+            a = detail::attention(q, k, v, mask[slot]).transpose(1, 2).reshape({B, T, H * hd});
+        }
         qkv = q = k = v = at::Tensor();  // release before the MLP's larger activations
         x = x + lw.o.apply(a);
         if (plan.mid.count(l)) captureResid(residMidName(l));
