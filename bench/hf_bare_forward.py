@@ -50,7 +50,7 @@ def main():
     a = ap.parse_args()
     tok = Tokenizer.from_file(a.model + "/tokenizer.json")
     t0 = time.time()
-    model = AutoModelForCausalLM.from_pretrained(a.model, dtype=torch.bfloat16, attn_implementation="sdpa").cuda().eval()
+    model = AutoModelForCausalLM.from_pretrained(a.model, dtype=torch.bfloat16, attn_implementation="sdpa", device_map="cuda").eval()
     torch.cuda.synchronize()
     load = time.time() - t0
     rows = sqlite3.connect(a.session).execute("SELECT prompt, response FROM samples ORDER BY seq LIMIT ?", (a.limit,)).fetchall()

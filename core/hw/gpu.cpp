@@ -4,6 +4,7 @@
 
 #ifdef HS_HAVE_CUDA
 #include <ATen/cuda/CUDAContext.h>
+#include <ATen/ops/empty.h>
 #include <c10/cuda/CUDACachingAllocator.h>
 #include <cuda_runtime_api.h>
 #endif
@@ -49,6 +50,9 @@ double limitDeviceMemory(int index, std::uint64_t capBytes)
     if (index < 0 || index >= static_cast<int>(gpus.size()))
         throw InputError("cannot cap cuda:" + std::to_string(index) + ": " + std::to_string(gpus.size()) + " GPU(s) exist");
     const double fraction = std::min(1.0, static_cast<double>(capBytes) / static_cast<double>(gpus[index].totalBytes));
+    // libtorch 2.x sets its caching allocator up lazily, at the first CUDA tensor; before that
+    // setMemoryFraction throws "Allocator not initialized". An empty tensor initialises it.
+    (void)at::empty({0}, at::TensorOptions().device(at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(index))));
     c10::cuda::CUDACachingAllocator::setMemoryFraction(fraction, index);
     return fraction;
 #else

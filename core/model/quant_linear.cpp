@@ -26,8 +26,13 @@ at::Tensor floatTable(const float* v, std::size_t n, at::Device device)
 
 at::Tensor nf4Values(at::Device d) { return floatTable(nf4Codebook().data(), 16, d); }
 
-// Symmetric per-row scale: max|row| / qmax (float32 [rows]).
-at::Tensor rowScale(const at::Tensor& f, float qmax) { return f.abs().amax(1).clamp_min(kTiny) / qmax; }
+// Symmetric per-row scale: max|row| / qmax (float32 [rows]). Divided by a tensor, not a scalar: CUDA turns
+// a scalar divisor into a multiplication by its float reciprocal, one ulp away from the CPU's quotient.
+at::Tensor rowScale(const at::Tensor& f, float qmax)
+{
+    at::Tensor amax = f.abs().amax(1).clamp_min(kTiny);
+    return amax / at::full_like(amax, qmax);
+}
 
 // E4M3 bits of every element on the CPU, through the host codec.
 at::Tensor floatToFp8BitsCpu(const at::Tensor& scaled)
