@@ -1,6 +1,7 @@
 #include "core/detect/redeep_extractor.h"
 
 #include "core/detect/redeep_math.h"
+#include "core/model/device_copy.h"
 #include "core/util/error.h"
 
 #include <ATen/ATen.h>
@@ -9,6 +10,8 @@
 #include <cmath>
 
 namespace hs::detect {
+
+using model::hostToDevice;
 namespace {
 
 // Everything one sample contributes, still on the model's device; the batch moves all of it to

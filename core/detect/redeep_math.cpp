@@ -1,12 +1,43 @@
 #include "core/detect/redeep_math.h"
 
+#include "core/model/device_copy.h"
 #include "core/util/error.h"
 
 #include <ATen/ATen.h>
 
+#ifdef HS_HAVE_CUDA
+#include "core/model/cuda/lens_kernels.h"
+
+#include <c10/cuda/CUDAGuard.h>
+#include <c10/cuda/CUDAStream.h>
+#endif
+
 #include <algorithm>
 
 namespace hs::detect {
+
+using model::hostToDevice;
+
+namespace {
+
+#ifdef HS_HAVE_CUDA
+// Pass 2 of one slice on a GPU: our fused kernel (cuda/lens_kernels.cu) instead of the ATen expression below.
+void divergenceSliceCuda(const at::Tensor& a, const at::Tensor& b, const at::Tensor& lseA, const at::Tensor& lseB,
+                         int64_t v0, const at::Tensor& tgt, at::Tensor& ref, at::Tensor& clean, at::Tensor& tA,
+                         at::Tensor& tB)
+{
+    const c10::cuda::CUDAGuard guard(a.device());
+    at::Tensor ac = a.contiguous(), bc = b.contiguous();
+    const int rc = hs::cuda_kernels::lensDivergenceSlice(
+        ac.data_ptr<float>(), ac.size(1), bc.data_ptr<float>(), bc.size(1), lseA.data_ptr<float>(),
+        lseB.data_ptr<float>(), ac.size(0), ac.size(1), v0, tgt.defined() ? tgt.data_ptr<int64_t>() : nullptr,
+        ref.data_ptr<float>(), clean.data_ptr<float>(), tA.data_ptr<float>(), tB.data_ptr<float>(),
+        c10::cuda::getCurrentCUDAStream(a.device().index()).stream());
+    if (rc != 0) throw Error("the logit-lens divergence kernel failed to launch (CUDA error " + std::to_string(rc) + ")");
+}
+#endif
+
+} // namespace
 
 LensDivergence lensDivergence(const LogitsSliceFn& logitsSlice, int64_t vocab, int64_t vocabSlice,
                               const at::Tensor& target)
@@ -26,7 +57,7 @@ LensDivergence lensDivergence(const LogitsSliceFn& logitsSlice, int64_t vocab, i
     }
     at::Tensor ref = at::zeros_like(lseA), clean = at::zeros_like(lseA);
     const bool withTarget = target.defined();
-    at::Tensor tgt = withTarget ? target.to(lseA.device()).to(at::kLong) : at::Tensor();
+    at::Tensor tgt = withTarget ? target.to(lseA.device()).to(at::kLong).contiguous() : at::Tensor();
     at::Tensor tA = at::zeros_like(lseA), tB = at::zeros_like(lseA);
     // Pass 2: the divergence terms, slice by slice.
     for (int64_t v0 = 0; v0 < vocab; v0 += vocabSlice) {
@@ -37,6 +68,14 @@ LensDivergence lensDivergence(const LogitsSliceFn& logitsSlice, int64_t vocab, i
             a = ab.first.to(at::kFloat);
             b = ab.second.to(at::kFloat);
         }
+#ifdef HS_HAVE_CUDA
+        if (a.is_cuda()) {
+            lseA = lseA.contiguous();
+            lseB = lseB.contiguous();
+            divergenceSliceCuda(a, b, lseA, lseB, v0, tgt, ref, clean, tA, tB);
+            continue;
+        }
+#endif
         at::Tensor la = a - lseA.unsqueeze(1), lb = b - lseB.unsqueeze(1);
         // Both divergences are sums of m (log m − log p)-type terms. Written as m·log m − m·log p they cancel
         // catastrophically when the views are close (adjacent layers of a trained model): in float32 the JSD
@@ -98,12 +137,6 @@ at::Tensor groundingAttention(const at::Tensor& attn, const at::Tensor& nextIds,
     at::Tensor onToken = (a * match.unsqueeze(0)).sum(2);
     at::Tensor onPrompt = a.sum(2);
     return onToken / (onPrompt + 1e-6);
-}
-
-at::Tensor hostToDevice(const at::Tensor& host, const at::Device& device)
-{
-    if (!device.is_cuda()) return host.to(device);
-    return host.pin_memory().to(device, /*non_blocking=*/true);
 }
 
 at::Tensor mostAttendedPromptChunk(const at::Tensor& attn, int64_t rowBase,

@@ -51,10 +51,6 @@ at::Tensor mostAttendedPromptChunk(const at::Tensor& attn, int64_t rowBase,
                                    const std::vector<std::pair<int, int>>& responseChunks,
                                    const std::vector<std::pair<int, int>>& promptChunks);
 
-// A small host-built tensor on `device` without a host synchronisation: through pinned memory and
-// an asynchronous copy on CUDA (a plain pageable copy waits for the stream); unchanged on the CPU.
-at::Tensor hostToDevice(const at::Tensor& host, const at::Device& device);
-
 // Mean of hidden [T, D] over each span -> [n, D] (the "llm-meanpool" text embedding).
 at::Tensor spanMeans(const at::Tensor& hidden, const std::vector<std::pair<int, int>>& spans);
 

@@ -100,13 +100,15 @@ at::Tensor headProbabilities(const at::Tensor& q, const at::Tensor& k, const std
 
     // Keys past the last query row are masked for every row, so K = max(rowEnd, colEnd) suffices.
     const std::int64_t K = std::max(rowEnd, colEnd);
-    std::vector<std::int64_t> kvHeads;
-    for (auto h : heads) kvHeads.push_back(h / groupSize);
-    at::Tensor qi = at::tensor(heads, at::TensorOptions().dtype(at::kLong)).to(q.device());
-    at::Tensor ki = at::tensor(kvHeads, at::TensorOptions().dtype(at::kLong)).to(q.device());
-
-    at::Tensor qs = q.index_select(0, qi).narrow(1, rowBegin - qStart, R).to(at::kFloat);  // [nh, R, hd]
-    at::Tensor ks = k.index_select(0, ki).narrow(1, 0, K).to(at::kFloat);         // [nh, K, hd]
+    // The heads' rows by views and one stack, not index_select: an index tensor built on the host is a
+    // blocking copy on CUDA, once per layer and sample (the GPU sat idle half of a run for them).
+    std::vector<at::Tensor> qRows, kRows;
+    for (auto h : heads) {
+        qRows.push_back(q.select(0, h).narrow(0, rowBegin - qStart, R));
+        kRows.push_back(k.select(0, h / groupSize).narrow(0, 0, K));
+    }
+    at::Tensor qs = at::stack(qRows, 0).to(at::kFloat);  // [nh, R, hd]
+    at::Tensor ks = at::stack(kRows, 0).to(at::kFloat);  // [nh, K, hd]
     at::Tensor scores = at::bmm(qs, ks.transpose(1, 2)) * (1.0 / std::sqrt(static_cast<double>(q.size(2))));
     at::Tensor allowed = causalWindow(rowBegin, rowEnd, K, slidingWindow, q.device());  // [R, K]
     scores = scores.masked_fill(allowed.logical_not().unsqueeze(0), -std::numeric_limits<double>::infinity());

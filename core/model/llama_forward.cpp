@@ -5,6 +5,7 @@
 #include "core/model/llama_model.h"
 
 #include "core/model/captures.h"
+#include "core/model/device_copy.h"
 #include "core/model/llama_internal.h"
 #include "core/model/torch_trace.h"
 #include "core/util/error.h"
@@ -229,13 +230,21 @@ Captures LlamaModel::run(const at::Tensor& inputIds, const std::vector<std::int6
     std::map<std::string, std::vector<Capture>> caps;
     if (plan.lastLayer < 0) return Captures();
 
-    // Padding ids may be anything; only real positions must be inside the vocabulary.
-    at::Tensor lens = at::tensor(lengths, at::TensorOptions().dtype(at::kLong)).to(dev);
-    at::Tensor valid = at::arange(T, at::TensorOptions().dtype(at::kLong).device(dev)).unsqueeze(0).lt(lens.unsqueeze(1));
-    at::Tensor ids = inputIds.to(dev, at::kLong).masked_fill(valid.logical_not(), 0);
-    at::Tensor range = at::stack({ids.min(), ids.max()}).cpu();  // one host sync per batch
-    if (range[0].item<std::int64_t>() < 0 || range[1].item<std::int64_t>() >= c.vocabSize)
-        throw InputError("token id outside the vocabulary [0, " + std::to_string(c.vocabSize) + ")");
+    // Padding ids may be anything; only real positions must be inside the vocabulary. Checked and zeroed on
+    // the host, where the ids are built, then sent without a stream synchronisation.
+    at::Tensor hostIds = inputIds.to(at::kCPU, at::kLong, /*non_blocking=*/false, /*copy=*/true).contiguous();
+    {
+        auto acc = hostIds.accessor<std::int64_t, 2>();
+        for (std::int64_t b = 0; b < B; ++b)
+            for (std::int64_t t = 0; t < T; ++t) {
+                std::int64_t& id = acc[b][t];
+                if (t >= lengths[static_cast<std::size_t>(b)]) id = 0;
+                else if (id < 0 || id >= c.vocabSize)
+                    throw InputError("token id " + std::to_string(id) + " outside the vocabulary [0, " +
+                                     std::to_string(c.vocabSize) + ")");
+            }
+    }
+    at::Tensor ids = hostToDevice(hostIds, dev);
 
     const std::int64_t H = c.numHeads, KV = c.numKvHeads, hd = c.headDim, I = c.intermediateSize;
     at::Tensor x = at::embedding(w.embed, ids);  // [B, T, D]

@@ -1,6 +1,8 @@
 // RMSNorm and rotary position embeddings, written to match Hugging Face's Llama numerics.
 #include "core/model/llama_internal.h"
 
+#include "core/model/device_copy.h"
+
 namespace hs::model::detail {
 
 at::Tensor rmsNorm(const at::Tensor& x, const at::Tensor& weight, double eps)
@@ -14,8 +16,8 @@ RopeTables ropeTables(const ModelConfig& c, std::int64_t T, at::Device device, a
 {
     std::vector<double> inv = c.ropeInvFreq();
     std::vector<float> inv32(inv.begin(), inv.end());
-    at::Tensor invFreq = at::from_blob(inv32.data(), {static_cast<std::int64_t>(inv32.size())}, at::kFloat)
-                             .to(device, at::kFloat, /*non_blocking=*/false, /*copy=*/true);
+    at::Tensor invFreq = hostToDevice(
+        at::from_blob(inv32.data(), {static_cast<std::int64_t>(inv32.size())}, at::kFloat).clone(), device);
     at::Tensor pos = at::arange(T, at::TensorOptions().dtype(at::kFloat).device(device));
     at::Tensor freqs = at::outer(pos, invFreq);          // [T, hd/2]
     at::Tensor emb = at::cat({freqs, freqs}, -1);        // [T, hd]: HF's non-interleaved halves

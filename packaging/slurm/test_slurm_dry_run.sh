@@ -14,6 +14,8 @@ scratch=$(mktemp -d /tmp/hs-slurm-XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
 out="$scratch/run"
 detect_args="--mode clean --copy-heads $demo/copy_heads.json --limit 40"
+# --profile cpu for the shards and the single run alike: on a GPU machine `auto` would put the shards on
+# the GPU and the comparison would be between devices, not between one process and four.
 
 # A stand-in sbatch: records its arguments, answers job ids 1001, 1002, ...
 mkdir -p "$scratch/bin"
@@ -25,7 +27,7 @@ FAKE
 chmod +x "$scratch/bin/sbatch"
 export SBATCH_LOG="$scratch/sbatch.log"
 PATH="$scratch/bin:$PATH" bash "$here/submit.sh" --model "$demo/model" --dataset "$demo/data" --out "$out" \
-  --shards 4 --cli "$cli" --detect-args "$detect_args" --regress-args "--method ensemble --cv 3 --seeds 0" \
+  --shards 4 --profile cpu --cli "$cli" --detect-args "$detect_args" --regress-args "--method ensemble --cv 3 --seeds 0" \
   --partition gpu >"$scratch/submit.txt"
 cat "$scratch/submit.txt"
 

@@ -61,3 +61,32 @@ TEST_CASE("lens divergences of close views keep their precision in float32, slic
     CHECK(maxRelative(d.clean, exact.clean) < 1e-4);
     CHECK(d.clean.le(std::log(2.0) + 1e-6).all().item<bool>());  // JSD ≤ log 2
 }
+
+TEST_CASE("CUDA: the fused divergence kernel equals the ATen expression on the CPU, sliced, with targets")
+{
+    if (!at::hasCUDA()) return;  // GPU machines only (tests/detect/test_cuda_cpu_agreement.cpp runs it end to end)
+    auto gen = at::detail::createCPUGenerator(9);
+    const int64_t R = 37, V = 32000;
+    at::Tensor a = at::normal(0.0, 3.0, {R, V}, gen, at::TensorOptions().dtype(at::kFloat));
+    at::Tensor target = at::randint(0, V, {R}, gen, at::TensorOptions().dtype(at::kLong));
+    for (double eps : {30.0, 1e-1, 1e-3}) {       // far apart (the other branch), close, very close
+        CAPTURE(eps);
+        at::Tensor b = eps > 1 ? at::normal(0.0, eps, {R, V}, gen, at::TensorOptions().dtype(at::kFloat))
+                               : a + at::normal(0.0, eps, {R, V}, gen, at::TensorOptions().dtype(at::kFloat));
+        at::Tensor ag = a.cuda(), bg = b.cuda();
+        for (int64_t slice : {V, int64_t(5000)}) {
+            CAPTURE(slice);
+            auto onCpu = lensDivergence([&](int64_t v0, int64_t v1) { return std::make_pair(a.narrow(1, v0, v1 - v0), b.narrow(1, v0, v1 - v0)); },
+                                        V, slice, target);
+            auto onGpu = lensDivergence([&](int64_t v0, int64_t v1) { return std::make_pair(ag.narrow(1, v0, v1 - v0), bg.narrow(1, v0, v1 - v0)); },
+                                        V, slice, target.cuda());
+            // The same terms; only the summation differs (float on the CPU, double in the kernel), which for
+            // close views is the float32 bound of the test above.
+            const double tol = eps > 1 ? 1e-4 : 2e-3;
+            CHECK(maxRelative(onGpu.reference.cpu(), onCpu.reference.to(at::kDouble)) < tol);
+            CHECK(maxRelative(onGpu.clean.cpu(), onCpu.clean.to(at::kDouble)) < tol);
+            CHECK(at::allclose(onGpu.targetLogProbA.cpu(), onCpu.targetLogProbA, 1e-5, 1e-5));
+            CHECK(at::allclose(onGpu.targetLogProbB.cpu(), onCpu.targetLogProbB, 1e-5, 1e-5));
+        }
+    }
+}
