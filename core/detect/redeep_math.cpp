@@ -1,6 +1,7 @@
 #include "core/detect/redeep_math.h"
 
 #include "core/model/device_copy.h"
+#include "core/model/fused_kernels.h"
 #include "core/util/error.h"
 
 #include <ATen/ATen.h>
@@ -69,7 +70,7 @@ LensDivergence lensDivergence(const LogitsSliceFn& logitsSlice, int64_t vocab, i
             b = ab.second.to(at::kFloat);
         }
 #ifdef HS_HAVE_CUDA
-        if (a.is_cuda()) {
+        if (a.is_cuda() && model::useFusedKernels()) {
             lseA = lseA.contiguous();
             lseB = lseB.contiguous();
             divergenceSliceCuda(a, b, lseA, lseB, v0, tgt, ref, clean, tA, tB);

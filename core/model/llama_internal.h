@@ -60,15 +60,19 @@ std::vector<at::Device> parseDevices(const std::string& s);
 at::Device parseDevice(const std::string& s);
 at::ScalarType parseComputeDtype(const std::string& s, const at::Device& device);
 
-// RMSNorm as Hugging Face computes it: normalise in float32, cast back, then scale by the weight.
+// RMSNorm as Hugging Face computes it: normalise in float32, cast back, then scale by the weight. On a GPU one
+// kernel of ours (cuda/layer_kernels.cu; the mean in double, so within a rounding of the ATen expression).
 at::Tensor rmsNorm(const at::Tensor& x, const at::Tensor& weight, double eps);
+at::Tensor rmsNormAten(const at::Tensor& x, const at::Tensor& weight, double eps);  // the ATen expression
 
 // Rotary tables for positions 0..T-1: cos and sin [T, hd] in `dtype` (computed in float32 like HF).
 struct RopeTables {
     at::Tensor cos, sin;
 };
 RopeTables ropeTables(const ModelConfig& c, std::int64_t T, at::Device device, at::ScalarType dtype);
-at::Tensor applyRope(const at::Tensor& x, const RopeTables& rope);  // x: [B, heads, T, hd]
+// x: [B, heads, T, hd]. On a GPU one kernel of ours, rounding exactly as the ATen expression (applyRopeAten).
+at::Tensor applyRope(const at::Tensor& x, const RopeTables& rope);
+at::Tensor applyRopeAten(const at::Tensor& x, const RopeTables& rope);
 
 // Which keys each query may see: [B, 1, T, T] bool (true = attend), causal, unpadded and inside the
 // sliding window; undefined when plain causal attention over the whole batch is exact (no padding, no

@@ -3,7 +3,7 @@
 #  1. build with CUDA (a 7B-shaped random model of 32 layers is written meanwhile, then one of 8);
 #  2. speed, measured side by side on the same 373 RAGTruth samples: HalluScope token and chunk level in
 #     bf16, token level in FP8, the bare Hugging Face forward at batch 1 and 8, the Python reference
-#     pipeline (first 40 samples); a traced token run of 48 samples summed by kernel; FP8 vs bf16 fidelity;
+#     pipeline (first 30 samples); a traced token run of 48 samples summed by kernel; FP8 vs bf16 fidelity;
 #  3. the whole CTest suite on the CUDA build;
 #  4. while time is left: the planner's prediction on 8 layers, and one GPU as two replicas / a split.
 # Results: $OUT/final.tgz (JSON and logs, no sessions) and $OUT/ctest.log.
@@ -20,18 +20,20 @@ grep -E " error|FAILED" $W/build.log | head -20
 while [ ! -f $M/model.safetensors.index.json ]; do sleep 2; done; sleep 3
 run() {  # NAME ARGS...: one detect run, its JSON summary in $W/hs_NAME.json
   local n=$1; shift; rm -f /tmp/$n.hs*
-  timeout 150 $CLI detect --model $M --dataset $SH/ragtruth --session /tmp/$n.hs --copy-heads $H --profile h200 \
+  env ${RUN_ENV:-HS_FUSED_KERNELS=1} timeout 150 $CLI detect --model $M --dataset $SH/ragtruth --session /tmp/$n.hs --copy-heads $H --profile h200 \
     --json --quiet "$@" > $W/hs_$n.json 2> $W/hs_$n.err; echo "$n rc=$? $(date +%T) $(head -c 400 $W/hs_$n.json | grep -o '"samples_per_minute":[0-9.]*')"
 }
 echo "=== speed $(date +%T)"
 run token --level token
 run chunk --level chunk
 run token_fp8 --level token --quant fp8
+RUN_ENV=HS_FUSED_KERNELS=0 run token_aten --level token   # the same run through the plain ATen expressions
 run trace --level token --limit 48 --trace /tmp/trace.json
 python3 bench/summarise_trace.py /tmp/trace.json --top 40 --json $W/trace_summary.json > /dev/null
 $CLI compare --session /tmp/token_fp8.hs --against /tmp/token.hs --json > $W/fid_fp8.json 2>&1
+$CLI compare --session /tmp/token.hs --against /tmp/token_aten.hs --json > $W/fid_fused_vs_aten.json 2>&1
 timeout 150 python3 bench/hf_bare_forward.py --model $M --session /tmp/token.hs --batch 8 > $W/hf_bare.json 2> $W/hf_bare.err; cat $W/hf_bare.json
-timeout 120 python3 bench/python_reference_baseline.py --model $M --session /tmp/token.hs --copy-heads $H --limit 40 > $W/py_ref.json 2> $W/py_ref.err; cat $W/py_ref.json
+timeout 120 python3 bench/python_reference_baseline.py --model $M --session /tmp/token.hs --copy-heads $H --limit 30 > $W/py_ref.json 2> $W/py_ref.err; cat $W/py_ref.json
 echo "=== ctest $(date +%T), $(left 580) s left"
 (cd build-cuda && timeout $(( $(left 560) > 60 ? $(left 560) : 60 )) ctest --output-on-failure -j 8 --timeout 300 > $OUT/ctest.log 2>&1; echo "ctest rc=$?")
 grep -E "tests passed|tests failed|\*\*\*Failed|Not Run|Skipped" $OUT/ctest.log | head -20
