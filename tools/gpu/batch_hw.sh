@@ -27,7 +27,10 @@ model() {  # model LAYERS → folder with a random 7B-shaped model of that depth
 detect() {  # detect NAME MODEL ARGS... → $R/NAME.json (summary) and $R/NAME.hs (session); stderr to NAME.err
     local name=$1 m=$2; shift 2
     rm -f $R/$name.hs*
-    HS_INJECT_OOM= $CLI detect --model $m --dataset $SH/ragtruth --session $R/$name.hs --copy-heads $H --limit 120 \
+    # the published heads of the layers this model has (a shallower model would refuse the others)
+    python3 -c "import json,sys; L=json.load(open('$m/config.json'))['num_hidden_layers']; \
+json.dump([x for x in json.load(open('$H')) if x[0] < L], open('$R/$name.heads.json','w'))"
+    HS_INJECT_OOM= $CLI detect --model $m --dataset $SH/ragtruth --session $R/$name.hs --copy-heads $R/$name.heads.json --limit 120 \
         --json "$@" > $R/$name.json 2> $R/$name.err
     echo "detect $name rc=$? $(date +%T)"
     $CLI export --session $R/$name.hs --format json --level unit --out $R/$name.units.json > /dev/null 2>&1

@@ -27,6 +27,6 @@ timeout 120 python3 bench/hf_bare_forward.py --model $M --session /tmp/tok.hs --
 cat $R/hf_bare.json; tail -3 /tmp/hf_bare.err
 if [ "${HS_WITH_HW-}" = 1 ]; then
   echo "=== hardware figures $(date +%T)"; timeout 330 bash tools/gpu/batch_hw.sh
-  (cd $OUT && tar czf hw.tgz hw && rm -rf hw)
+  (cd $OUT && tar czf hw.tgz --exclude='*.hs*' --exclude='*.units.json' hw && rm -rf hw)
 fi
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader; echo "end $(date +%T)"
