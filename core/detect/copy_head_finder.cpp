@@ -122,12 +122,12 @@ CopyHeadScores findCopyHeads(const CopyHeadFinderOptions& opt)
         for (int l = 0; l < L; ++l)
             for (int h = 0; h < H; ++h) probe.heads.push_back({l, h});
         // Reduce each head's block to two numbers as soon as it exists: never all heads' maps at once.
-        auto reduce = [&](const std::string&, std::size_t seq, const at::Tensor& probs) {
+        probe.reduceAttention = [&](const std::string&, std::size_t seq, const at::Tensor& probs) {
             const CopyMasks& m = masks[seq];
             at::Tensor a = probs.to(at::kDouble);
             return at::stack({(a * m.target.to(a.device(), at::kDouble)).sum(), (a * m.prev.to(a.device(), at::kDouble)).sum()}).cpu();
         };
-        model::Captures caps = model->forward(seqs, probe, {}, reduce);
+        model::Captures caps = model->forward(seqs, probe);
         for (std::size_t b = 0; b < batch.size(); ++b)
             for (int l = 0; l < L; ++l)
                 for (int h = 0; h < H; ++h) {

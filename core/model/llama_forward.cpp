@@ -79,7 +79,7 @@ struct Plan {
     bool needsFinal = false;
 };
 
-Plan makePlan(const Probe& probe, const ModelConfig& c, bool hook)
+Plan makePlan(const Probe& probe, const ModelConfig& c, bool everyLayer)
 {
     Plan p;
     auto checkLayer = [&](std::int64_t l, const char* what) {
@@ -97,8 +97,8 @@ Plan makePlan(const Probe& probe, const ModelConfig& c, bool hook)
     }
     for (auto l : probe.residMidLayers) checkLayer(l, "resid_mid"), p.mid.insert(l);
     for (auto l : probe.residOutLayers) checkLayer(l, "resid_out"), p.out.insert(l);
-    p.needsFinal = probe.finalNorm || probe.logits || hook;
-    if (p.needsFinal || hook) p.lastLayer = c.numLayers - 1;
+    p.needsFinal = probe.finalNorm || probe.logits || everyLayer;
+    if (p.needsFinal) p.lastLayer = c.numLayers - 1;
     return p;
 }
 
@@ -153,8 +153,7 @@ const std::string& LlamaModel::dtype() const { return impl_->dtypeName; }
 const QuantOptions& LlamaModel::quantisation() const { return impl_->quant; }
 std::uint64_t LlamaModel::weightBytes() const { return impl_->w.bytes(); }
 
-Captures LlamaModel::forward(const std::vector<std::vector<std::int64_t>>& sequences, const Probe& probe,
-                             const Hook& hook, const Reducer& reduceAttention) const
+Captures LlamaModel::forward(const std::vector<std::vector<std::int64_t>>& sequences, const Probe& probe) const
 {
     if (sequences.empty()) throw Error("forward: empty batch");
     std::int64_t T = 0;
@@ -167,13 +166,12 @@ Captures LlamaModel::forward(const std::vector<std::vector<std::int64_t>>& seque
     auto acc = ids.accessor<std::int64_t, 2>();
     for (std::size_t b = 0; b < sequences.size(); ++b)
         for (std::size_t t = 0; t < sequences[b].size(); ++t) acc[b][t] = sequences[b][t];
-    return forward(ids, lengths, probe, hook, reduceAttention);
+    return forward(ids, lengths, probe);
 }
 
-Captures LlamaModel::forward(const at::Tensor& inputIds, const std::vector<std::int64_t>& lengths, const Probe& probe,
-                             const Hook& hook, const Reducer& reduceAttention) const
+Captures LlamaModel::forward(const at::Tensor& inputIds, const std::vector<std::int64_t>& lengths, const Probe& probe) const
 {
-    return run(inputIds, lengths, probe, hook, reduceAttention, nullptr, nullptr);
+    return run(inputIds, lengths, probe, nullptr, nullptr);
 }
 
 std::shared_ptr<const LlamaModel::PrefixState> LlamaModel::encodePrefix(const std::vector<std::int64_t>& ids) const
@@ -183,22 +181,20 @@ std::shared_ptr<const LlamaModel::PrefixState> LlamaModel::encodePrefix(const st
     at::Tensor t = at::tensor(ids, at::TensorOptions().dtype(at::kLong)).view({1, -1});
     Probe probe;
     probe.finalNorm = true;  // runs every layer
-    run(t, {static_cast<std::int64_t>(ids.size())}, probe, {}, {}, nullptr, state.get());
+    run(t, {static_cast<std::int64_t>(ids.size())}, probe, nullptr, state.get());
     return state;
 }
 
 std::int64_t LlamaModel::prefixLength(const PrefixState& p) { return p.length; }
 
 Captures LlamaModel::forwardAfter(const PrefixState& prefix, const at::Tensor& inputIds,
-                                  const std::vector<std::int64_t>& lengths, const Probe& probe,
-                                  const Reducer& reduceAttention) const
+                                  const std::vector<std::int64_t>& lengths, const Probe& probe) const
 {
-    return run(inputIds, lengths, probe, {}, reduceAttention, &prefix, nullptr);
+    return run(inputIds, lengths, probe, &prefix, nullptr);
 }
 
 Captures LlamaModel::run(const at::Tensor& inputIds, const std::vector<std::int64_t>& lengths, const Probe& probe,
-                         const Hook& hook, const Reducer& reduceAttention, const PrefixState* prefix,
-                         PrefixState* record) const
+                         const PrefixState* prefix, PrefixState* record) const
 {
     c10::NoGradGuard noGrad;
     const ModelConfig& c = impl_->config;
@@ -215,7 +211,6 @@ Captures LlamaModel::run(const at::Tensor& inputIds, const std::vector<std::int6
     // With a prefix, sequence b is prefix ++ its own tokens: every position and range below is a position of
     // that whole sequence, the tensors hold only the tokens after the prefix (local index = position − P).
     const std::int64_t P = prefix ? prefix->length : 0;
-    if (prefix && hook) throw Error("forward: a hook cannot run after a cached prefix");
     if (record && (B != 1 || lengths[0] != T)) throw Error("encodePrefix: one unpadded sequence");
     std::vector<std::int64_t> full(lengths);
     for (auto& n : full) n += P;
@@ -226,7 +221,7 @@ Captures LlamaModel::run(const at::Tensor& inputIds, const std::vector<std::int6
         return r;
     };
 
-    Plan plan = makePlan(probe, c, static_cast<bool>(hook) || record);
+    Plan plan = makePlan(probe, c, record != nullptr);
     std::map<std::string, std::vector<Capture>> caps;
     if (plan.lastLayer < 0) return Captures();
 
@@ -303,7 +298,7 @@ Captures LlamaModel::run(const at::Tensor& inputIds, const std::vector<std::int6
                 at::Tensor p = detail::headProbabilities(q[b], k[b], hs, c.groupSize(), rows.begin, rows.end,
                                                          cols.begin, cols.end, c.slidingWindow, P);
                 for (std::size_t i = 0; i < hs.size(); ++i) {
-                    at::Tensor kept = reduceAttention ? reduceAttention(attnProbsName(l, hs[i]), b, p[i]) : p[i];
+                    at::Tensor kept = probe.reduceAttention ? probe.reduceAttention(attnProbsName(l, hs[i]), b, p[i]) : p[i];
                     perHead[i].push_back({kept, rows, cols});
                 }
             }
@@ -318,17 +313,14 @@ Captures LlamaModel::run(const at::Tensor& inputIds, const std::vector<std::int6
         qkv = q = k = v = at::Tensor();  // release before the MLP's larger activations
         x = x + lw.o.apply(a);
         if (plan.mid.count(l)) captureResid(residMidName(l));
-        if (hook) hook(residMidName(l), x);
 
         at::Tensor gu = lw.gateUp.apply(detail::rmsNorm(x, lw.postNorm, c.rmsNormEps));  // [B, T, 2I]
         x = x + lw.down.apply(at::silu(gu.narrow(-1, 0, I)) * gu.narrow(-1, I, I));
         if (plan.out.count(l)) captureResid(residOutName(l));
-        if (hook) hook(residOutName(l), x);
     }
 
     if (plan.needsFinal) {
         if (x.device() != place.last()) x = x.to(place.last());
-        if (hook) hook("final_norm", detail::rmsNorm(x, w.finalNorm, c.rmsNormEps));
         if (record) {
             record->length = T;
             record->finalNorm = detail::rmsNorm(x[0], w.finalNorm, c.rmsNormEps);

@@ -49,25 +49,15 @@ public:
     const QuantOptions& quantisation() const;  // how the projections are stored
     std::uint64_t weightBytes() const;         // bytes of every weight held (all devices)
 
-    // Tools only: called with full-batch intermediates [B, T, D] in the model dtype as they are made
-    // ("resid_mid.L", "resid_out.L", "final_norm"). Setting it runs every layer.
-    using Hook = std::function<void(const std::string& name, const at::Tensor& value)>;
-
-    // Optional reduction of each captured attention block as soon as it exists (on its device), so a
-    // caller that needs only, say, per-chunk sums or top-k indices never holds every head's [rows, cols]
-    // at once. Receives ("attn_probs.L.H", sequence, probs [rows, cols] float32); what it returns is
-    // stored as that capture instead (any shape and dtype).
-    using Reducer = std::function<at::Tensor(const std::string& name, std::size_t seq, const at::Tensor& probs)>;
-
+    // One channel for everything a tool reads from inside the model: the Probe says what to keep (named as in
+    // probe.h, optionally reduced as it is made), the Captures returned hold it. Nothing else reaches in.
     // One teacher-forced pass over a batch of right-padded sequences.
     // inputIds: [B, T] integer token ids (any device); lengths[b] in [1, T] is sequence b's real length.
     // Padded positions never influence real ones. Throws hs::InputError on ids outside the vocabulary.
     // Captures live on the device of the layer that made them (final_norm / logits: the last device).
-    Captures forward(const at::Tensor& inputIds, const std::vector<std::int64_t>& lengths, const Probe& probe,
-                     const Hook& hook = {}, const Reducer& reduceAttention = {}) const;
+    Captures forward(const at::Tensor& inputIds, const std::vector<std::int64_t>& lengths, const Probe& probe) const;
     // Convenience: pads the sequences itself.
-    Captures forward(const std::vector<std::vector<std::int64_t>>& sequences, const Probe& probe,
-                     const Hook& hook = {}, const Reducer& reduceAttention = {}) const;
+    Captures forward(const std::vector<std::vector<std::int64_t>>& sequences, const Probe& probe) const;
 
     // A prefix shared by several sequences (one prompt, several answers), run once: every layer's keys and
     // values after rotary, and the final normed states of its positions. Held on the layers' devices.
@@ -80,7 +70,7 @@ public:
     // gives for the whole sequence; attention rows and residuals must lie after the prefix (final_norm and
     // logits may reach into it: those come from the prefix's states).
     Captures forwardAfter(const PrefixState& prefix, const at::Tensor& inputIds, const std::vector<std::int64_t>& lengths,
-                          const Probe& probe, const Reducer& reduceAttention = {}) const;
+                          const Probe& probe) const;
 
     // Logit lens helpers. applyFinalNorm: [..., D] → final RMSNorm in the model dtype on the model device.
     // lmHeadSlice: normed [..., D] → float32 logits of vocabulary ids [vBegin, vEnd), so a caller can
@@ -93,7 +83,7 @@ public:
 private:
     explicit LlamaModel(std::unique_ptr<Impl> impl);
     Captures run(const at::Tensor& inputIds, const std::vector<std::int64_t>& lengths, const Probe& probe,
-                 const Hook& hook, const Reducer& reduceAttention, const PrefixState* prefix, PrefixState* record) const;
+                 const PrefixState* prefix, PrefixState* record) const;
     std::unique_ptr<Impl> impl_;
 };
 

@@ -10,9 +10,14 @@
 //   logits           lm_head(final_norm)
 // Layers and heads count from 0.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
+
+namespace at {
+class Tensor;  // only named here: the reduction below runs inside the forward, where tensors exist
+}
 
 namespace hs::model {
 
@@ -33,6 +38,10 @@ struct Probe {
     std::vector<std::pair<std::int64_t, std::int64_t>> heads;
     std::vector<Range> attnRows;   // per sequence; one entry applies to all; empty = whole sequence
     std::vector<Range> attnCols;   // same convention
+    // Optional: each attention block ("attn_probs.L.H", sequence, probs [rows, cols] float32) is replaced, as
+    // soon as it exists and on its device, by what this returns (any shape and dtype), so a caller that needs
+    // a few numbers per head (the copy-head finder: two sums) never holds every head's maps at once.
+    std::function<at::Tensor(const std::string& name, std::size_t seq, const at::Tensor& probs)> reduceAttention;
 
     std::vector<std::int64_t> residMidLayers;
     std::vector<std::int64_t> residOutLayers;

@@ -1,5 +1,5 @@
 // The Probe's contracts: row/column ranges, normalisation over all keys, padding invariance,
-// per-sequence ranges, logit-lens helpers, hooks and attention reducers.
+// per-sequence ranges and the logit-lens helpers.
 #include "core/model/captures.h"
 #include "core/model/llama_model.h"
 #include "core/util/error.h"
@@ -115,7 +115,7 @@ TEST_CASE("per-sequence ranges and positions")
     CHECK_THROWS_AS(model->forward(seqs, p), hs::Error);
 }
 
-TEST_CASE("logit lens helpers reproduce final_norm and logits; hooks see every layer")
+TEST_CASE("logit lens helpers reproduce final_norm and logits")
 {
     TinySpec s;
     s.tie = true;
@@ -125,12 +125,7 @@ TEST_CASE("logit lens helpers reproduce final_norm and logits; hooks see every l
     CHECK(model->vocabSize() == s.vocab);
     CHECK(model->config().numLayers == s.layers);
     auto ids = someIds(9, s.vocab, 6);
-    std::vector<std::string> seen;
-    Captures caps = model->forward({ids}, everything(s), [&](const std::string& n, const at::Tensor& t) {
-        seen.push_back(n);
-        CHECK(t.dim() == 3);
-    });
-    CHECK(seen.size() == static_cast<size_t>(2 * s.layers + 1));
+    Captures caps = model->forward({ids}, everything(s));
     at::Tensor normed = model->applyFinalNorm(caps.tensor("resid_out." + std::to_string(s.layers - 1)));
     CHECK(maxAbsDiff(normed, caps.tensor("final_norm")) < 1e-5);
     at::Tensor pieces = at::cat({model->lmHeadSlice(normed, 0, 40), model->lmHeadSlice(normed, 40, s.vocab)}, 1);
@@ -145,7 +140,7 @@ TEST_CASE("logit lens helpers reproduce final_norm and logits; hooks see every l
     CHECK(model->forward({ids}, Probe{}).names().empty());
 }
 
-TEST_CASE("an attention reducer replaces each captured block as it is made")
+TEST_CASE("a probe's attention reduction replaces each captured block as it is made")
 {
     TinySpec s;
     hs::test::TempDir dir;
@@ -158,10 +153,11 @@ TEST_CASE("an attention reducer replaces each captured block as it is made")
     p.attnCols = {Range{0, 5}};
     Captures full = model->forward({ids}, p);
     std::vector<std::string> calls;
-    Captures reduced = model->forward({ids}, p, {}, [&](const std::string& name, std::size_t seq, const at::Tensor& probs) {
+    p.reduceAttention = [&](const std::string& name, std::size_t seq, const at::Tensor& probs) {
         calls.push_back(name + "/" + std::to_string(seq));
         return probs.sum(1);  // e.g. the prompt's share of each response row
-    });
+    };
+    Captures reduced = model->forward({ids}, p);
     CHECK(calls.size() == 2);
     CHECK((reduced.tensor("attn_probs.1.2").sizes() == at::IntArrayRef({5})));
     CHECK(maxAbsDiff(reduced.tensor("attn_probs.1.2"), full.tensor("attn_probs.1.2").sum(1)) < 1e-6);
