@@ -2,11 +2,7 @@
 // at the first NUL: the part before it is the tokenizer.json text, the part after it the text to encode (so
 // invalid UTF-8 and odd added tokens get exercised together). Any hs::Error is an acceptable outcome; crashes,
 // sanitizer reports and other exceptions are not.
-// Build: add to fuzz/CMakeLists.txt
-//   file(GLOB HS_TOK_SRC ${PROJECT_SOURCE_DIR}/core/tokenizer/*.cpp)
-//   hs_add_fuzzer(fuzz_tokenizer_json SOURCES ${HS_TOK_SRC} ${PROJECT_SOURCE_DIR}/core/util/file_util.cpp
-//                 DEPS nlohmann_json::nlohmann_json)
-// Run: ./fuzz_tokenizer_json -max_total_time=60 ../tests/fixtures/tokenizer/tiny-bytelevel-gpt2
+// Build and run: bash tools/fuzz.sh fuzz_tokenizer_json (seeds: fuzz/corpus/tokenizer_json).
 #include "core/tokenizer/tokenizer.h"
 #include "core/util/error.h"
 

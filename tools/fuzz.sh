@@ -1,23 +1,29 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (clang, ASan + UBSan) and runs each one, from its seed corpus.
-#   bash tools/fuzz.sh [--time S | --runs N] [TARGET...]
+#   bash tools/fuzz.sh [--time S] [--runs N] [TARGET...]
 #     --time S   run each target S seconds (default 20: what CI does)
-#     --runs N   run each target for N executions (the long run: --runs 10000000)
+#     --runs N   run each target for N executions (the long run: --runs 10000000); with --time too, each
+#                target stops at whichever comes first (a time box for targets too slow to reach N)
 # New inputs go to build-fuzz/corpus/<name>, crashes to build-fuzz/findings/<name>/; the seed corpora in
 # fuzz/corpus are only read. Runs FUZZ_JOBS targets at a time (default: one per core). Prints one line per
 # target (executions, seconds, result); exits 1 on a finding.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-limit=(-max_total_time=20)
+time_limit='' runs_limit=''
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    --time) limit=(-max_total_time="$2"); shift 2 ;;
-    --runs) limit=(-runs="$2"); shift 2 ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    --time) time_limit=$2; shift 2 ;;
+    --runs) runs_limit=$2; shift 2 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
     *) targets+=("$1"); shift ;;
   esac
 done
+limit=()
+[ -n "$runs_limit" ] && limit+=(-runs="$runs_limit")
+[ -n "$time_limit" ] && limit+=(-max_total_time="$time_limit")
+[ ${#limit[@]} -eq 0 ] && limit=(-max_total_time=20)
 
 out=build-fuzz
 if [ ! -f "$out/build.ninja" ]; then

@@ -2,7 +2,8 @@
 # Kill-and-resume soak test: SIGKILL `detect` at random moments, resume, and compare each finished session
 # with an uninterrupted run of the same command, until KILLS kills have landed. A cycle starts from a new
 # session and resumes after every kill until a run finishes; then its session is compared (lost, extra,
-# duplicated and differing unit rows) and `PRAGMA integrity_check` has been run after every kill.
+# duplicated and differing unit rows) and `PRAGMA integrity_check` has been run after every kill. The last
+# line says where the kills landed (how many samples the session held at each kill).
 #   bash tools/kill_resume.sh [KILLS=50] [MODEL=resources/demo/model] [DATASET=resources/demo/data]
 # Needs build/app/halluscope-cli. Exits 1 on any difference. CI runs the short version
 # (tests/detect/test_detect_cli.cpp).
@@ -22,10 +23,10 @@ full=$(python3 -c "import time,sys; print(time.time() - float(sys.argv[1]))" "$s
 "$cli" export --session "$work/reference.hsession" --level unit --format csv --out "$work/reference.csv" >/dev/null 2>&1
 ids() { cut -d, -f1 "$1" | tail -n +2 | sort -u; }
 
-done_kills=0 starts=0 cycles=0 integrity_bad=0 lost=0 extra=0 dup=0 differ=0
+done_kills=0 starts=0 cycles=0 integrity_bad=0 lost=0 extra=0 dup=0 differ=0 saved_at_kill=() progress_kills=0
 while [ "$done_kills" -lt "$kills" ]; do
   cycles=$((cycles + 1))
-  session=$work/cycle$cycles.hsession
+  session=$work/cycle$cycles.hsession saved_before=0
   while :; do
     starts=$((starts + 1))
     "$cli" "${args[@]}" --session "$session" >/dev/null 2>&1 &
@@ -36,9 +37,20 @@ while [ "$done_kills" -lt "$kills" ]; do
     if [ "$done_kills" -lt "$kills" ] && [ "$(ps -o stat= -p "$pid" | cut -c1)" != Z ] && kill -9 "$pid" 2>/dev/null; then
       wait "$pid" 2>/dev/null || true
       done_kills=$((done_kills + 1))
-      ok=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA integrity_check').fetchone()[0])" \
-             "$session" 2>/dev/null || echo missing)
+      # The integrity check, and how many samples the session held when the kill landed.
+      read -r ok saved < <(python3 -c "
+import os, sqlite3, sys
+if not os.path.exists(sys.argv[1]): print('missing 0'); sys.exit()
+db = sqlite3.connect(sys.argv[1])
+ok = db.execute('PRAGMA integrity_check').fetchone()[0]
+try: n = db.execute('SELECT count(*) FROM samples').fetchone()[0]
+except sqlite3.Error: n = 0
+print(ok.replace(' ', '_'), n)" "$session" 2>/dev/null || echo error 0)
       [ "$ok" = ok ] || [ "$ok" = missing ] || integrity_bad=$((integrity_bad + 1))
+      saved_at_kill+=("$saved")
+      # A kill after this start had saved samples of its own (not while loading the model or a first batch).
+      [ "$saved" -gt "$saved_before" ] && progress_kills=$((progress_kills + 1))
+      saved_before=$saved
       continue
     fi
     wait "$pid"
@@ -53,4 +65,7 @@ done
 samples=$(ids "$work/reference.csv" | wc -l)
 echo "kill_resume: $done_kills kills in $cycles cycles ($starts starts); uninterrupted run ${full%.*} s, $samples samples"
 echo "kill_resume: samples lost $lost, extra $extra; duplicated rows $dup, differing rows $differ; failed integrity checks $integrity_bad"
+# Where the kills landed: how many samples the session held at each kill, and how many kills came after
+# that start had saved samples of its own (the rest landed while loading or in a start's first batch).
+echo "kill_resume: kills after the start had saved samples $progress_kills of $done_kills; samples in the session at each kill: $(printf '%s\n' "${saved_at_kill[@]}" | sort -n | tr '\n' ' ' | sed 's/ $//')"
 [ "$lost" = 0 ] && [ "$extra" = 0 ] && [ "$dup" = 0 ] && [ "$differ" = 0 ] && [ "$integrity_bad" = 0 ]
