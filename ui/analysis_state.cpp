@@ -7,6 +7,7 @@
 #include "core/analysis/cross_validation.h"
 #include "core/analysis/method.h"
 #include "core/analysis/metrics.h"
+#include "core/analysis/scorer_recipe.h"
 
 #include <QCryptographicHash>
 #include <QFutureWatcher>
@@ -126,17 +127,10 @@ bool learnedScores(const analysis::FeatureTable& table, const ScorerSpec& scorer
         ? analysis::selectColumns(table, scorer.handPicked->ecs, scorer.handPicked->pks)
         : analysis::FeatureTable{};
     const analysis::FeatureTable& t = scorer.handPicked ? sub : table;
-    // Signed PKS columns (the clean token-level "emitted-token lift") carry their signal in a response's
-    // most extreme token: the same response features `halluscope-cli demo` uses (docs/demo.md).
-    const std::vector<char> signedPks = analysis::signedPksColumns(t);
-    o.features.pksExtremes = std::find(signedPks.begin(), signedPks.end(), 1) != signedPks.end();
+    analysis::applyScorerPolicy(o, t); // the response features `halluscope-cli demo` uses
     // In-sample thresholds: the view lets the user choose the threshold, so the inner threshold CV
     // would only cost time.
-    const analysis::CvResult cv = analysis::crossValidate(t, [&] { return analysis::makeMethod(o); }, kScorerFolds, 0,
-                                                          analysis::ThresholdMode::InSample);
-    scores->ids = table.responseIds;
-    scores->label = table.responseLabels;
-    scores->score = analysis::outOfFoldScores(cv, table.responseIds.size());
+    *scores = analysis::heldOutScores(t, o, kScorerFolds, 0, analysis::ThresholdMode::InSample).scores;
     *note = QObject::tr("%1, %2-fold held-out (grouped by response, seed 0)%3")
                 .arg(scorer.method).arg(kScorerFolds)
                 .arg(scorer.handPicked ? QObject::tr(", selected heads and layers only") : QString());

@@ -55,7 +55,7 @@ AttentionPanel::AttentionPanel(QWidget* parent) : QWidget(parent)
         const int layer = layerCombo_->currentData().toInt();
         headCombo_->blockSignals(true);
         headCombo_->clear();
-        for (const detect::AttentionSummary& a : result_.attention)
+        for (const results::AttentionSummary& a : result_.attention)
             if (a.layer == layer)
                 headCombo_->addItem(tr("head %1").arg(a.head), a.head);
         headCombo_->blockSignals(false);
@@ -99,7 +99,7 @@ AttentionPanel::AttentionPanel(QWidget* parent) : QWidget(parent)
     layout->addWidget(plot_, 1);
 }
 
-void AttentionPanel::showResult(const detect::SampleResult& result)
+void AttentionPanel::showResult(const results::SampleResult& result)
 {
     const int keepLayer = layerCombo_->currentData().toInt();
     const int keepHead = headCombo_->currentData().toInt();
@@ -111,7 +111,7 @@ void AttentionPanel::showResult(const detect::SampleResult& result)
 
 void AttentionPanel::showSample(const QString& sampleId)
 {
-    detect::SampleResult bare;
+    results::SampleResult bare;
     bare.sampleId = sampleId.toStdString();
     showResult(bare);
     info_->setText(tr("Sample %1 has no captured attention: choose a layer and head under “Other head” and "
@@ -128,7 +128,7 @@ void AttentionPanel::clear()
 void AttentionPanel::rebuildPickers(int keepLayer, int keepHead)
 {
     QList<int> layers;
-    for (const detect::AttentionSummary& a : result_.attention)
+    for (const results::AttentionSummary& a : result_.attention)
         if (!layers.contains(a.layer))
             layers << a.layer;
     std::sort(layers.begin(), layers.end());
@@ -158,7 +158,7 @@ void AttentionPanel::selectHead(int layer, int head)
 {
     otherLayer_->setValue(layer);
     otherHead_->setValue(head);
-    for (const detect::AttentionSummary& a : result_.attention)
+    for (const results::AttentionSummary& a : result_.attention)
         if (a.layer == layer && a.head == head) {
             layerCombo_->setCurrentIndex(layerCombo_->findData(layer));
             headCombo_->setCurrentIndex(headCombo_->findData(head));
@@ -201,8 +201,8 @@ void AttentionPanel::leaveTokenMode()
 void AttentionPanel::drawSelected()
 {
     const int layer = layerCombo_->currentData().toInt(), head = headCombo_->currentData().toInt();
-    const detect::AttentionSummary* summary = nullptr;
-    for (const detect::AttentionSummary& a : result_.attention)
+    const results::AttentionSummary* summary = nullptr;
+    for (const results::AttentionSummary& a : result_.attention)
         if (a.layer == layer && a.head == head)
             summary = &a;
     if (!summary || summary->rows <= 0 || summary->cols <= 0

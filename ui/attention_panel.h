@@ -41,7 +41,7 @@ public:
     QString hoverText(int col, int row) const;
 
 public Q_SLOTS:
-    void showResult(const hs::detect::SampleResult& result);
+    void showResult(const hs::results::SampleResult& result);
     // A sample with no run result (a dataset's or a log's): nothing captured, Compute still works.
     void showSample(const QString& sampleId);
     // Picks this head when the current sample captured it; asks for a recomputation when it did not.
@@ -73,7 +73,7 @@ private:
     QSpinBox* otherHead_ = nullptr;
     QPushButton* compute_ = nullptr;
     QLabel* info_ = nullptr;
-    detect::SampleResult result_;
+    results::SampleResult result_;
     detect::TokenAttention token_;
     bool tokenMode_ = false;
     int binSize_ = 1; // prompt tokens per column in the token view

@@ -10,7 +10,7 @@ DemoPaths findDemo()
     try {
         const DemoResources d = findDemoResources(); // the same lookup as `halluscope-cli demo`
         return {QString::fromStdString(d.root + "/demo"), QString::fromStdString(d.dataset),
-                QString::fromStdString(d.model), QString::fromStdString(d.copyHeads)};
+                QString::fromStdString(d.model), QString::fromStdString(d.copyHeads), d};
     } catch (const InputError&) {
         return {};
     }

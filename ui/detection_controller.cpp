@@ -9,9 +9,9 @@ namespace hs::ui {
 
 void registerDetectionMetaTypes()
 {
-    qRegisterMetaType<hs::detect::SampleResult>();
-    qRegisterMetaType<std::vector<hs::detect::SampleResult>>();
-    qRegisterMetaType<hs::detect::AttentionSummary>();
+    qRegisterMetaType<hs::results::SampleResult>();
+    qRegisterMetaType<std::vector<hs::results::SampleResult>>();
+    qRegisterMetaType<hs::results::AttentionSummary>();
     qRegisterMetaType<hs::detect::Progress>();
     qRegisterMetaType<hs::detect::RunSummary>();
     qRegisterMetaType<hs::detect::RunSettings>();
@@ -32,9 +32,9 @@ DetectionController::DetectionController(QObject* parent, DetectionRunnerFactory
     // Worker → controller: queued because the two live on different threads.
     connect(worker_, &DetectionWorker::planned, this, &DetectionController::planned);
     connect(worker_, &DetectionWorker::runStarted, this, &DetectionController::runStarted);
-    connect(worker_, &DetectionWorker::samplesDone, this, [this](const std::vector<detect::SampleResult>& batch) {
+    connect(worker_, &DetectionWorker::samplesDone, this, [this](const std::vector<results::SampleResult>& batch) {
         Q_EMIT samplesDone(batch);
-        for (const detect::SampleResult& r : batch)
+        for (const results::SampleResult& r : batch)
             Q_EMIT sampleDone(r);
     });
     connect(worker_, &DetectionWorker::progress, this, [this](const detect::Progress& p) {

@@ -50,8 +50,8 @@ Q_SIGNALS:
     void runStarted(int total, int alreadyDone);
     // Results arrive in batches (at most one per ~40 ms); sampleDone follows for each of them.
     // Panels should listen to samplesDone and update once per batch.
-    void samplesDone(const std::vector<hs::detect::SampleResult>& results);
-    void sampleDone(const hs::detect::SampleResult& result);
+    void samplesDone(const std::vector<hs::results::SampleResult>& results);
+    void sampleDone(const hs::results::SampleResult& result);
     void progress(const hs::detect::Progress& progress);
     void warning(const QString& message);
     void error(const QString& message);

@@ -1,14 +1,14 @@
 #pragma once
 // The engine's value types, registered with Qt so they can ride queued signals across threads.
-// Only plain structs cross the worker/GUI boundary: no QObjects, no tensors (STYLE.md, PlotJuggler).
+// Only plain structs cross the worker/GUI boundary: no QObjects, no tensors (docs/architecture.md).
 #include "core/detect/detector.h"
-#include "core/detect/sample_result.h"
+#include "core/results/sample_result.h"
 
 #include <QMetaType>
 
-Q_DECLARE_METATYPE(hs::detect::SampleResult)
-Q_DECLARE_METATYPE(std::vector<hs::detect::SampleResult>)
-Q_DECLARE_METATYPE(hs::detect::AttentionSummary)
+Q_DECLARE_METATYPE(hs::results::SampleResult)
+Q_DECLARE_METATYPE(std::vector<hs::results::SampleResult>)
+Q_DECLARE_METATYPE(hs::results::AttentionSummary)
 Q_DECLARE_METATYPE(hs::detect::Progress)
 Q_DECLARE_METATYPE(hs::detect::RunSummary)
 Q_DECLARE_METATYPE(hs::detect::RunSettings)

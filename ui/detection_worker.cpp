@@ -25,7 +25,7 @@ public:
                           QString::fromStdString(hw::planSummary(plan)));
     }
     void onRunStarted(int total, int alreadyDone) override { Q_EMIT w_.runStarted(total, alreadyDone); }
-    void onSampleDone(const detect::SampleResult& r) override
+    void onSampleDone(const results::SampleResult& r) override
     {
         batch_.push_back(r);
         maybeFlush();
@@ -67,7 +67,7 @@ private:
             flush();
     }
     DetectionWorker& w_;
-    std::vector<detect::SampleResult> batch_;
+    std::vector<results::SampleResult> batch_;
     detect::Progress progress_;
     bool hasProgress_ = false;
     QElapsedTimer clock_;

@@ -22,7 +22,7 @@ public:
 Q_SIGNALS:
     void planned(const QString& profile, const QString& plan);  // resolved profile, planner's one-line plan
     void runStarted(int total, int alreadyDone);
-    void samplesDone(const std::vector<hs::detect::SampleResult>& results); // in order, batched
+    void samplesDone(const std::vector<hs::results::SampleResult>& results); // in order, batched
     void progress(const hs::detect::Progress& progress);
     void warning(const QString& message);
     void error(const QString& message);

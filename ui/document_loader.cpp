@@ -119,7 +119,7 @@ void loadSession(const QString& path, LoadedDocument& doc)
     session::SessionStore store = session::SessionStore::openReadOnly(path.toStdString());
     auto table = std::make_shared<analysis::FeatureTable>(store.featureTable());
     doc.results = store.loadResults();
-    for (const detect::SampleResult& r : doc.results) {
+    for (const results::SampleResult& r : doc.results) {
         SampleInfo info;
         try {
             info = infoFromSample(store.loadSample(r.sampleId));

@@ -3,7 +3,7 @@
 // QtConcurrent) because a feature log or session can take a second to parse; it touches no
 // widget and no torch.
 #include "core/analysis/feature_table.h"
-#include "core/detect/sample_result.h"
+#include "core/results/sample_result.h"
 #include "ui/analysis_state.h"
 #include "ui/sample_catalog.h"
 
@@ -22,7 +22,7 @@ struct LoadedDocument {
     std::shared_ptr<const analysis::FeatureTable> table; // FeatureLog and Session
     ScoredTable scored;                                   // the table scored with the given parameters
     SampleCatalog catalog;                                // whatever per-sample text we found
-    std::vector<detect::SampleResult> results;            // Session: every stored result
+    std::vector<results::SampleResult> results;            // Session: every stored result
     QString runSettingsJson;                              // Session: the run's settings, to resume it
     bool runFinished = false;                             // Session: false when the run can be resumed
     QStringList warnings;                                 // skipped records, with file:line

@@ -91,7 +91,7 @@ LivePanel::LivePanel(QWidget* parent) : QWidget(parent)
     connect(drawTimer_, &QTimer::timeout, this, &LivePanel::drawPending);
 }
 
-void LivePanel::showStreaming(const detect::SampleResult& result, const SampleInfo& info)
+void LivePanel::showStreaming(const results::SampleResult& result, const SampleInfo& info)
 {
     pending_ = result; // only the newest matters: older ones in the same tick are never drawn
     pendingInfo_ = info;
@@ -110,14 +110,14 @@ void LivePanel::drawPending()
     drawResult(pending_, pendingInfo_, {});
 }
 
-void LivePanel::showResult(const detect::SampleResult& result, const SampleInfo& info,
+void LivePanel::showResult(const results::SampleResult& result, const SampleInfo& info,
                            const std::vector<double>& unitShades)
 {
     hasPending_ = false;
     drawResult(result, info, unitShades);
 }
 
-void LivePanel::drawResult(const detect::SampleResult& r, const SampleInfo& info, const std::vector<double>& unitShades)
+void LivePanel::drawResult(const results::SampleResult& r, const SampleInfo& info, const std::vector<double>& unitShades)
 {
     currentId_ = QString::fromStdString(r.sampleId);
     const int nTok = int(r.responseTokens.size());
@@ -125,7 +125,7 @@ void LivePanel::drawResult(const detect::SampleResult& r, const SampleInfo& info
     std::vector<double> ecs(nTok, 0), pks(nTok, 0), score(nTok, 0);
     std::vector<int> gold(nTok, 0);
     std::vector<double> unitEcs, unitPks;
-    for (const detect::ScoredUnit& u : r.units) {
+    for (const results::ScoredUnit& u : r.units) {
         unitEcs.push_back(mean(u.ecs));
         unitPks.push_back(mean(u.pks));
     }
@@ -140,7 +140,7 @@ void LivePanel::drawResult(const detect::SampleResult& r, const SampleInfo& info
     if (!global)
         minMaxScale(d);
     for (std::size_t i = 0; i < r.units.size(); ++i) {
-        const detect::ScoredUnit& u = r.units[i];
+        const results::ScoredUnit& u = r.units[i];
         for (int t = u.tokenBegin - r.promptTokens; t < u.tokenEnd - r.promptTokens; ++t) {
             if (t < 0 || t >= nTok)
                 continue;

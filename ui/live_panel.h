@@ -27,10 +27,10 @@ public:
 
 public Q_SLOTS:
     // A result from a live run: remembered, drawn at the next 25 Hz tick (bursts collapse to one).
-    void showStreaming(const hs::detect::SampleResult& result, const hs::ui::SampleInfo& info = {});
+    void showStreaming(const hs::results::SampleResult& result, const hs::ui::SampleInfo& info = {});
     // A finished sample opened from the table. `unitShades` (one per unit, in [0, 1]) are its rows'
     // ReDeEP scores over the whole table; without them shades are relative within the sample.
-    void showResult(const hs::detect::SampleResult& result, const hs::ui::SampleInfo& info,
+    void showResult(const hs::results::SampleResult& result, const hs::ui::SampleInfo& info,
                     const std::vector<double>& unitShades = {});
     // A sample known only from a dataset or feature log (no per-token scores).
     void showSampleInfo(const hs::ui::SampleInfo& info, double score, double threshold);
@@ -41,14 +41,14 @@ public Q_SLOTS:
 
 private:
     void drawPending();
-    void drawResult(const detect::SampleResult& result, const SampleInfo& info, const std::vector<double>& unitShades);
+    void drawResult(const results::SampleResult& result, const SampleInfo& info, const std::vector<double>& unitShades);
 
     QLabel* header_ = nullptr;
     QTextBrowser* text_ = nullptr;
     PlotWidget* traces_ = nullptr;
     PlotWidget* auc_ = nullptr;
     QString currentId_;
-    detect::SampleResult pending_;
+    results::SampleResult pending_;
     SampleInfo pendingInfo_;
     bool hasPending_ = false;
     class QTimer* drawTimer_ = nullptr;

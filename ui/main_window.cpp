@@ -18,6 +18,8 @@
 #include "ui/session_view_state.h"
 #include "ui/threshold_panel.h"
 
+#include "core/detect/demo_recipe.h"
+
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
@@ -162,10 +164,10 @@ void MainWindow::connectDetection()
     });
     connect(controller_, &DetectionController::runStarted, collector_, &RunCollector::begin);
     // Once per batch: the collector takes every result, Live and Attention show the newest.
-    connect(controller_, &DetectionController::samplesDone, this, [this](const std::vector<detect::SampleResult>& batch) {
-        for (const detect::SampleResult& r : batch)
+    connect(controller_, &DetectionController::samplesDone, this, [this](const std::vector<results::SampleResult>& batch) {
+        for (const results::SampleResult& r : batch)
             collector_->add(r);
-        const detect::SampleResult& last = batch.back();
+        const results::SampleResult& last = batch.back();
         livePanel_->showStreaming(last, analysis_->catalog().value(QString::fromStdString(last.sampleId)));
         attentionPanel_->showResult(last);
     });
@@ -214,20 +216,21 @@ bool MainWindow::openDemo()
     const DemoPaths demo = findDemo();
     if (!demo.valid())
         return false;
-    const QString dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    QDir().mkpath(dataDir);
-    const QString session = QDir(dataDir).filePath("demo.hsession");
-    runPanel_->setDatasetPath(demo.dataset);
-    runPanel_->setModelDir(demo.model);
-    runPanel_->setCopyHeadsFile(demo.copyHeads);
-    // The published formulas do not separate the demo (held-out AUC ~0.5, docs/demo.md); the clean
-    // mode's grounding attention does, so the demo opens in clean token-level mode.
-    runPanel_->setLevel("token");
-    runPanel_->setMode("clean");
+    // The recipe `halluscope-cli demo` runs (core/detect/demo_recipe.h), into the same session, so each
+    // front end resumes what the other scored.
+    const detect::DemoRecipe recipe = detect::demoRecipe(*demo.resources);
+    const detect::RunSettings& s = recipe.settings;
+    const QString session = QString::fromStdString(s.sessionPath);
+    QDir().mkpath(QFileInfo(session).absolutePath());
+    runPanel_->setDatasetPath(QString::fromStdString(s.datasetPath));
+    runPanel_->setModelDir(QString::fromStdString(s.modelDir));
+    runPanel_->setCopyHeadsFile(QString::fromStdString(s.copyHeadsFile));
+    runPanel_->setLevel(QString::fromLatin1(results::levelName(s.level)));
+    runPanel_->setMode(QString::fromLatin1(results::modeName(s.mode)));
     runPanel_->setSessionPath(session);
-    // Scores as `halluscope-cli demo` reports them: the ensemble, cross-validated (held-out).
+    // Scores as `halluscope-cli demo` reports them: the recipe's scorer, cross-validated (held-out).
     // During a run the panels show ReDeEP's in-sample scores; the ensemble's follow at the end.
-    thresholdPanel_->selectScorer(QStringLiteral("ensemble"));
+    thresholdPanel_->selectScorer(QString::fromStdString(recipe.scorer));
     logPanel_->addInfo(tr("Demo ready: press Run (F5) to score its dataset with the demo model."));
     if (QFileInfo::exists(session))
         openPath(session); // results of an earlier demo run; Run resumes it if unfinished
@@ -333,7 +336,7 @@ void MainWindow::showSample(const QString& id)
     const SampleInfo info = analysis_->catalog().value(id);
     const int index = analysis_->indexOf(id);
     const double score = index >= 0 ? analysis_->scores().score[index] : qQNaN();
-    if (const detect::SampleResult* result = collector_->result(id)) {
+    if (const results::SampleResult* result = collector_->result(id)) {
         livePanel_->showResult(*result, info, analysis_->rowScoresOf(id));
         attentionPanel_->showResult(*result);
     } else {

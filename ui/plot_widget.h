@@ -1,7 +1,7 @@
 #pragma once
 // A QCustomPlot with the things every HalluScope plot shares: a context menu that exports the plot
 // as PNG, SVG or PDF, high-DPI aware rendering, and a replot that goes through ReplotScheduler so
-// that bursts of data updates cost one paint, at most 25 per second (DESIGN.md §4).
+// that bursts of data updates cost one paint, at most 25 per second (docs/gui.md).
 #include "ui/qcustomplot_include.h"
 
 #include <QString>

@@ -4,6 +4,7 @@
 #include "ui/threshold_panel.h"
 
 #include "core/analysis/metrics.h"
+#include "core/util/csv.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -40,12 +41,7 @@ bool saveBytes(const QString& path, const QByteArray& bytes, QString* error)
     return true;
 }
 
-QString csvField(QString s)
-{
-    if (s.contains(',') || s.contains('"') || s.contains('\n'))
-        s = '"' + s.replace('"', "\"\"") + '"';
-    return s;
-}
+QString csvField(const QString& s) { return QString::fromStdString(hs::csvField(s.toStdString())); } // core/util/csv.h
 } // namespace
 
 ReportWriter::ReportWriter(const AnalysisState& analysis, ThresholdPanel& threshold, HeadsPanel& heads,
@@ -120,8 +116,8 @@ QJsonObject ReportWriter::summary()
         settings.insert("model", QString::fromStdString(settings_.modelDir));
         settings.insert("dataset", QString::fromStdString(settings_.datasetPath));
         settings.insert("profile", QString::fromStdString(settings_.profile));
-        settings.insert("level", QString::fromStdString(settings_.level));
-        settings.insert("mode", QString::fromStdString(settings_.mode));
+        settings.insert("level", QString::fromLatin1(results::levelName(settings_.level)));
+        settings.insert("mode", QString::fromLatin1(results::modeName(settings_.mode)));
     }
     QMap<QString, int> tasks;
     for (const std::string& id : analysis_.scores().ids) {

@@ -4,11 +4,11 @@
 #include "ui/detection_controller.h"
 
 #include "core/analysis/metrics.h"
+#include "core/detect/copy_heads.h"
+#include "core/results/feature_columns.h"
+#include "core/results/result_table.h"
 
 #include <QElapsedTimer>
-#include <QFile>
-#include <QJsonArray>
-#include <QJsonDocument>
 #include <QTimer>
 
 #include <algorithm>
@@ -17,18 +17,6 @@ namespace hs::ui {
 
 namespace {
 constexpr int kPushIntervalMs = 1000;
-
-// The copy-head list file ([[layer, head], ...]) names the ECS columns, in the Detector's order.
-std::vector<std::pair<int, int>> readCopyHeads(const QString& path)
-{
-    std::vector<std::pair<int, int>> heads;
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return heads;
-    for (const QJsonValue& v : QJsonDocument::fromJson(file.readAll()).array())
-        heads.emplace_back(v.toArray().at(0).toInt(), v.toArray().at(1).toInt());
-    return heads;
-}
 } // namespace
 
 RunCollector::RunCollector(AnalysisState* analysis, QObject* parent)
@@ -40,19 +28,19 @@ RunCollector::RunCollector(AnalysisState* analysis, QObject* parent)
     connect(analysis_, &AnalysisState::tableChanged, this, &RunCollector::onScoresReady);
 }
 
-const detect::SampleResult* RunCollector::result(const QString& id) const
+const results::SampleResult* RunCollector::result(const QString& id) const
 {
     const auto it = results_.constFind(id);
     return it == results_.constEnd() ? nullptr : &it.value();
 }
 
-void RunCollector::adopt(const std::vector<detect::SampleResult>& results, const analysis::FeatureTable& table)
+void RunCollector::adopt(const std::vector<results::SampleResult>& results, const analysis::FeatureTable& table)
 {
     results_.clear();
     order_.clear();
     catalog_ = analysis_->catalog();
     table_ = std::make_shared<analysis::FeatureTable>(table);
-    for (const detect::SampleResult& r : results) {
+    for (const results::SampleResult& r : results) {
         const QString id = QString::fromStdString(r.sampleId);
         results_.insert(id, r);
         order_.push_back(id);
@@ -74,8 +62,14 @@ void RunCollector::begin(int, int alreadyDone)
 {
     if (auto* controller = qobject_cast<DetectionController*>(sender()))
         settings_ = controller->settings();
-    if (settings_.copyHeads.empty() && !settings_.copyHeadsFile.empty())
-        settings_.copyHeads = readCopyHeads(QString::fromStdString(settings_.copyHeadsFile));
+    // The copy-head list file names the ECS columns, in the Detector's order (the Detector refuses a bad one).
+    if (settings_.copyHeads.empty() && !settings_.copyHeadsFile.empty()) {
+        try {
+            settings_.copyHeads = detect::loadCopyHeads(settings_.copyHeadsFile);
+        } catch (const std::exception&) {
+            settings_.copyHeads.clear();
+        }
+    }
     // A resumed run continues the table it had; a run that starts from nothing (alreadyDone 0)
     // is a new document and replaces whatever was adopted or collected before. The catalog starts
     // as the opened dataset's (prompts, spans), which the pushed tables then carry along.
@@ -84,7 +78,7 @@ void RunCollector::begin(int, int alreadyDone)
     pushTimer_->start();
 }
 
-void RunCollector::add(const detect::SampleResult& r)
+void RunCollector::add(const results::SampleResult& r)
 {
     const QString id = QString::fromStdString(r.sampleId);
     if (results_.contains(id))
@@ -100,7 +94,7 @@ void RunCollector::add(const detect::SampleResult& r)
     info.tokenCount = static_cast<int>(r.responseTokens.size());
     if (info.response.isEmpty()) {
         QByteArray text;
-        for (const detect::TokenInfo& t : r.responseTokens)
+        for (const results::TokenInfo& t : r.responseTokens)
             text += QByteArray::fromStdString(t.text);
         info.response = QString::fromUtf8(text);
     }
@@ -108,32 +102,28 @@ void RunCollector::add(const detect::SampleResult& r)
     dirty_ = true;
 }
 
-void RunCollector::appendRows(const detect::SampleResult& r)
+void RunCollector::appendRows(const results::SampleResult& r)
 {
     analysis::FeatureTable& t = *table_;
-    if (t.ecsNames.empty() && !r.units.empty()) {
+    if (t.rows() == 0 && t.ecsNames.empty() && !r.units.empty()) {
+        // The run's own names: its heads and layers, or (all of them) the captured heads and every layer in order.
         const std::size_t nE = r.units.front().ecs.size(), nP = r.units.front().pks.size();
-        for (std::size_t k = 0; k < nE; ++k)
-            t.ecsNames.push_back(k < settings_.copyHeads.size()
-                ? "(" + std::to_string(settings_.copyHeads[k].first) + ", " + std::to_string(settings_.copyHeads[k].second) + ")"
-                : (k < r.attention.size()
-                    ? "(" + std::to_string(r.attention[k].layer) + ", " + std::to_string(r.attention[k].head) + ")"
-                    : "ecs_" + std::to_string(k)));
-        for (std::size_t k = 0; k < nP; ++k)
-            t.pksNames.push_back("layer_" + std::to_string(k < settings_.layers.size() ? settings_.layers[k] : int(k)));
+        std::vector<std::pair<int, int>> heads = settings_.copyHeads;
+        if (heads.empty())
+            for (const results::AttentionSummary& a : r.attention) heads.emplace_back(a.layer, a.head);
+        std::vector<int> layers = settings_.layers;
+        if (layers.empty())
+            for (std::size_t k = 0; k < nP; ++k) layers.push_back(static_cast<int>(k));
+        std::vector<std::string> ecs = results::headColumns(heads), pks = results::layerColumns(layers);
+        if (ecs.size() != nE) ecs.clear();
+        if (pks.size() != nP) pks.clear();
+        t.ecsNames = results::ecsColumnsFor(std::move(ecs), nE);
+        t.pksNames = results::pksColumnsFor(std::move(pks), nP);
     }
-    const int response = static_cast<int>(t.responseIds.size());
-    t.responseIds.push_back(r.sampleId);
-    t.responseLabels.push_back(r.responseLabel);
-    for (const detect::ScoredUnit& u : r.units) {
-        if (u.ecs.size() != t.numEcs() || u.pks.size() != t.numPks())
-            continue; // a malformed unit would shift every later row
-        t.rowResponse.push_back(response);
-        t.rowLabel.push_back(u.label);
-        t.ecs.insert(t.ecs.end(), u.ecs.begin(), u.ecs.end());
-        t.pks.insert(t.pks.end(), u.pks.begin(), u.pks.end());
-        t.rowTokenBegin.push_back(u.tokenBegin);
-        t.rowTokenEnd.push_back(u.tokenEnd);
+    try {
+        results::appendResult(t, r, "live run");
+    } catch (const std::exception& e) {
+        qWarning("%s", e.what()); // a malformed result would shift every later row: left out
     }
 }
 

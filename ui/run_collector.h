@@ -24,17 +24,17 @@ public:
     explicit RunCollector(AnalysisState* analysis, QObject* parent = nullptr);
 
     // The result for a response id, or nullptr when this run did not produce it.
-    const detect::SampleResult* result(const QString& id) const;
+    const results::SampleResult* result(const QString& id) const;
     int count() const { return static_cast<int>(order_.size()); }
     const analysis::FeatureTable& table() const { return *table_; }
 
 public Q_SLOTS:
     // The results of an opened session: a later Run resumes it and keeps appending.
-    void adopt(const std::vector<hs::detect::SampleResult>& results, const hs::analysis::FeatureTable& table);
+    void adopt(const std::vector<hs::results::SampleResult>& results, const hs::analysis::FeatureTable& table);
     // alreadyDone > 0: a resumed run, appending to the adopted results; 0: a new run, which replaces them.
     void begin(int total, int alreadyDone);
     void reset(); // forgets every result (a new current document)
-    void add(const hs::detect::SampleResult& result);
+    void add(const hs::results::SampleResult& result);
     void end();           // pushes what is pending at once
     void flush(bool live = true); // live: scored with ReDeEP whatever the scorer (AnalysisState::setTableAsync)
 
@@ -43,14 +43,14 @@ Q_SIGNALS:
     void runningAucChanged(int samples, double auc);
 
 private:
-    void appendRows(const detect::SampleResult& r);
+    void appendRows(const results::SampleResult& r);
     bool hasBothClasses() const;
     void onScoresReady();
 
     AnalysisState* analysis_;
     QTimer* pushTimer_ = nullptr;
     std::shared_ptr<analysis::FeatureTable> table_;
-    QHash<QString, detect::SampleResult> results_;
+    QHash<QString, results::SampleResult> results_;
     std::vector<QString> order_;
     SampleCatalog catalog_;
     detect::RunSettings settings_;

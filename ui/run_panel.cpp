@@ -270,8 +270,8 @@ detect::RunSettings RunPanel::currentSettings() const
     s.gpus = h.gpus;
     s.gpuMemoryGB = h.gpuMemoryGB;
     s.quant = h.quant.toStdString();
-    s.level = level_->currentData().toString().toStdString();
-    s.mode = mode_->currentData().toString().toStdString();
+    s.level = results::parseLevel(level_->currentData().toString().toStdString());
+    s.mode = results::parseMode(mode_->currentData().toString().toStdString());
     s.copyHeadsFile = copyHeads_->text().trimmed().toStdString();
     if (s.copyHeadsFile.empty())
         s.copyHeads = sessionCopyHeads_;

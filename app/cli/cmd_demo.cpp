@@ -4,6 +4,8 @@
 #include "app/cli/command.h"
 #include "core/analysis/cross_validation.h"
 #include "core/analysis/method.h"
+#include "core/analysis/scorer_recipe.h"
+#include "core/detect/demo_recipe.h"
 #include "core/detect/detector.h"
 #include "core/session/session_store.h"
 #include "core/util/demo_resources.h"
@@ -26,15 +28,6 @@ namespace hs::cli {
 std::vector<std::uint64_t> seedsFromArgs(const Args& a); // cmd_regress.cpp
 
 namespace {
-
-std::string defaultSessionPath()
-{
-    std::string cache;
-    if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) cache = x;
-    else if (const char* h = std::getenv("HOME"); h && *h) cache = std::string(h) + "/.cache";
-    else cache = "/tmp";
-    return cache + "/halluscope/demo.hs";
-}
 
 void makeParentDirs(const std::string& file)
 {
@@ -65,14 +58,8 @@ int runDemo(const Args& a)
     const auto t0 = std::chrono::steady_clock::now();
     const DemoResources demo = findDemoResources();
     const std::string& res = demo.root;
-    detect::RunSettings s;
-    s.modelDir = demo.model;
-    s.datasetPath = demo.dataset;
-    s.copyHeadsFile = demo.copyHeads;
-    s.sessionPath = a.get("session", defaultSessionPath());
-    s.level = "token";
-    s.mode = "clean"; // the published formulas do not separate the demo (docs/demo.md)
-    s.profile = "cpu";
+    const detect::DemoRecipe recipe = detect::demoRecipe(demo, a.get("session", ""));
+    detect::RunSettings s = recipe.settings;
     s.limit = a.getInt("limit", -1);
     makeParentDirs(s.sessionPath);
     if (a.flag("fresh")) std::remove(s.sessionPath.c_str());
@@ -93,12 +80,13 @@ int runDemo(const Args& a)
     const double detectSeconds = secondsSince(t0);
 
     analysis::MethodOptions mo;
-    mo.name = "ensemble";
-    mo.features.pksExtremes = true; // the most extreme token of a response (docs/demo.md)
-    const std::vector<std::uint64_t> seeds = seedsFromArgs(a.has("seeds") || a.has("seed") ? a : Args{{}, {{"seeds", "0,1,2"}}, {}});
-    const int folds = a.getInt("cv", 5);
+    mo.name = recipe.scorer;
+    const std::vector<std::uint64_t> seeds = a.has("seeds") || a.has("seed") ? seedsFromArgs(a) : recipe.seeds;
+    const int folds = a.getInt("cv", recipe.folds);
     if (folds < 2) throw InputError("--cv must be >= 2");
     const analysis::FeatureTable t = session::SessionStore::openReadOnly(s.sessionPath).featureTable();
+    analysis::applyScorerPolicy(mo, t); // clean token-level PKS is signed: the most extreme token counts (docs/demo.md)
+    // Every (seed, fold) of the CV on its own core: the figures are the same on any number of threads.
     analysis::RepeatedCv r =
         analysis::repeatedCrossValidate(t, [&] { return analysis::makeMethod(mo); }, folds, seeds);
     const double total = secondsSince(t0);

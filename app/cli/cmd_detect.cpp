@@ -52,8 +52,10 @@ int runDetect(const Args& a)
     s.modelDir = a.require("model");
     s.datasetPath = a.require("dataset");
     s.sessionPath = a.require("session");
-    s.level = a.get("level", "token");
-    s.mode = a.get("mode", "reference");
+    s.level = results::parseLevel(a.get("level", "token"));
+    s.mode = results::parseMode(a.get("mode", "reference"));
+    s.promptCharLimit = a.getInt("prompt-char-limit", -1);
+    detect::promptCharLimitFor(s); // refuses a negative limit before anything loads
     s.copyHeadsFile = a.get("copy-heads");
     s.embedderDir = a.get("embedder");
     readHardwareOptions(a, s);
@@ -106,8 +108,11 @@ const CommandRegistrar reg({
     "detect",
     "score a dataset with ReDeEP features into a session (resumable)",
     "Usage: halluscope-cli detect --model DIR --dataset PATH --session FILE [options]\n"
-    "  --level token|chunk        token-level (SPEC 4) or chunk-level (SPEC 3) features [token]\n"
+    "  --level token|chunk        token-level or chunk-level features (docs/detect.md) [token]\n"
     "  --mode reference|clean     published formulas with their quirks, or the corrected ones [reference]\n"
+    "  --prompt-char-limit N      keep the first N characters of the user message; 0: all [reference: 12000,\n"
+    "                             the published cut; clean: all]. Samples longer than the model's context\n"
+    "                             (max_position_embeddings) are skipped with a warning naming their length\n"
     "  --copy-heads FILE          JSON [[layer, head], ...]; default: all heads\n"
     "  --layers LIST              knowledge layers, e.g. 0-31 or 16,18,20; default: all\n"
     "  --embedder DIR             BGE-style encoder for chunk-level ECS; default: the LLM's mean-pooled states\n"

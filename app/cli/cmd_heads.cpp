@@ -7,6 +7,7 @@
 #include "core/analysis/redeep_log.h"
 #include "core/detect/copy_head_finder.h"
 #include "core/detect/copy_heads.h"
+#include "core/results/feature_columns.h"
 #include "core/util/error.h"
 
 #include <nlohmann/json.hpp>
@@ -55,7 +56,7 @@ int runFindCopyHeads(const Args& a)
               << "rank  head      score   prev-token score\n" << std::fixed << std::setprecision(4);
     for (std::size_t i = 0; i < sc.ranked.size() && (a.flag("all") || i < static_cast<std::size_t>(std::max(top, 16))); ++i) {
         const auto& h = sc.ranked[i];
-        std::cout << std::setw(4) << i + 1 << "  " << std::left << std::setw(8) << detect::headName(h.layer, h.head)
+        std::cout << std::setw(4) << i + 1 << "  " << std::left << std::setw(8) << results::headColumn(h.layer, h.head)
                   << std::right << "  " << h.target << "  " << h.prev << (static_cast<int>(i) < top ? "  *" : "") << "\n";
     }
     if (a.has("out")) std::cout << "wrote the top " << top << " to " << a.get("out") << "\n";

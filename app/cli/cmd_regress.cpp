@@ -9,6 +9,8 @@
 #include "core/analysis/redeep_combiner.h"
 #include "core/analysis/redeep_log.h"
 #include "core/analysis/response_features.h"
+#include "core/analysis/scorer_recipe.h"
+#include "core/session/session_store.h"
 #include "core/util/error.h"
 #include "core/util/int_list.h"
 
@@ -71,6 +73,13 @@ analysis::ThresholdMode thresholdModeFromArgs(const Args& a)
 
 namespace {
 
+// The scores a run computed, for the session (--session): each response's score and how it was made.
+struct Computed {
+    std::string mode;
+    analysis::ResponseScores scores;
+    nlohmann::json details = nlohmann::json::object();
+};
+
 nlohmann::json selectionJson(const analysis::FeatureTable& t, const analysis::Selection& s)
 {
     nlohmann::json heads = nlohmann::json::array(), layers = nlohmann::json::array();
@@ -79,11 +88,12 @@ nlohmann::json selectionJson(const analysis::FeatureTable& t, const analysis::Se
     return {{"heads", heads}, {"layers", layers}};
 }
 
-int runReference(const Args& a, const analysis::FeatureTable& t, const analysis::MethodOptions& o)
+int runReference(const Args& a, const analysis::FeatureTable& t, const analysis::MethodOptions& o, Computed& out)
 {
     if (o.name != "redeep-chunk") throw InputError("--reference applies to --method redeep-chunk only");
     analysis::Selection sel = analysis::selectRedeep(t, o.params);
     analysis::ResponseScores rs = analysis::scoreRedeep(t, sel, o.params);
+    out = {"reference", rs, {{"note", "in-sample, as published"}, {"selection", selectionJson(t, sel)}}};
     double auc = analysis::rocAuc(rs.score, rs.label), pcc = analysis::pearson(rs.score, rs.label);
     if (a.flag("json")) {
         nlohmann::json j = {{"command", "regress"}, {"features", featureSourceName(a)}, {"method", o.name},
@@ -103,11 +113,17 @@ int runReference(const Args& a, const analysis::FeatureTable& t, const analysis:
     return 0;
 }
 
-int runCv(const Args& a, const analysis::FeatureTable& t, const analysis::MethodOptions& o, int folds)
+int runCv(const Args& a, const analysis::FeatureTable& t, const analysis::MethodOptions& o, int folds, Computed& out)
 {
     auto seeds = seedsFromArgs(a);
     auto mode = thresholdModeFromArgs(a);
     analysis::RepeatedCv r = analysis::repeatedCrossValidate(t, [&] { return analysis::makeMethod(o); }, folds, seeds, mode);
+    // The session keeps the first seed's held-out scores: each response scored by the fold that held it out.
+    out.mode = "cv";
+    out.scores.ids = t.responseIds;
+    out.scores.label = t.responseLabels;
+    out.scores.score = analysis::outOfFoldScores(r.runs.front(), t.responseIds.size());
+    out.details = {{"folds", folds}, {"seed", seeds.front()}, {"note", "held-out scores of the first seed"}};
     if (a.flag("json")) {
         nlohmann::json j = {{"command", "regress"}, {"features", featureSourceName(a)}, {"method", o.name},
                             {"mode", "cv"}, {"folds", folds},
@@ -143,7 +159,7 @@ int runCv(const Args& a, const analysis::FeatureTable& t, const analysis::Method
     return 0;
 }
 
-int runInSample(const Args& a, const analysis::FeatureTable& t, const analysis::MethodOptions& o)
+int runInSample(const Args& a, const analysis::FeatureTable& t, const analysis::MethodOptions& o, Computed& out)
 {
     std::vector<std::size_t> all(t.responseIds.size());
     for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
@@ -152,6 +168,11 @@ int runInSample(const Args& a, const analysis::FeatureTable& t, const analysis::
     std::vector<double> s = m->score(t, all);
     double auc = analysis::rocAuc(s, t.responseLabels), pcc = analysis::pearson(s, t.responseLabels);
     analysis::ThresholdPoint best = analysis::bestF1(s, t.responseLabels);
+    out.mode = "in-sample";
+    out.scores.ids = t.responseIds;
+    out.scores.label = t.responseLabels;
+    out.scores.score = s;
+    out.details = {{"note", "fitted and scored on the same responses (optimistic)"}};
     if (a.flag("json")) {
         nlohmann::json j = {{"command", "regress"}, {"features", featureSourceName(a)}, {"method", o.name},
                             {"mode", "in-sample"}, {"responses", s.size()}, {"rows", t.rows()}, {"auc", auc},
@@ -173,16 +194,25 @@ int runRegress(const Args& a)
     // Options that only cross-validation reads would otherwise be ignored without a word.
     for (const char* cvOnly : {"seed", "seeds", "threshold-mode"})
         if (!a.has("cv") && a.has(cvOnly)) throw InputError(std::string("--") + cvOnly + " applies only with --cv");
+    Computed computed;
+    int rc = 0;
     if (a.flag("reference")) {
         if (a.has("cv")) throw InputError("--reference and --cv exclude each other");
-        return runReference(a, t, o);
-    }
-    if (a.has("cv")) {
+        rc = runReference(a, t, o, computed);
+    } else if (a.has("cv")) {
         int folds = a.getInt("cv", 5);
         if (folds < 2) throw InputError("--cv expects a number of folds >= 2");
-        return runCv(a, t, o, folds);
+        rc = runCv(a, t, o, folds, computed);
+    } else {
+        rc = runInSample(a, t, o, computed);
     }
-    return runInSample(a, t, o);
+    if (rc == 0 && a.has("session") && !a.flag("no-save")) {
+        // The scores go into the session's metrics (replacing earlier ones), so `export --level sample`
+        // fills its score column and the GUI reopens the session with them.
+        session::SessionStore store(a.get("session"));
+        store.setMetrics(analysis::withScores(store.metrics(), o.name, computed.mode, computed.scores, computed.details));
+    }
+    return rc;
 }
 
 } // namespace
@@ -196,7 +226,7 @@ const char kMethodOptionsUsage[] =
     "  --chunk-aggregation max|mean|noisy-or chunk-logistic chunk->response (default max)\n"
     "  --top-ecs N --top-pks N --l2 L        learned methods: features kept, penalty (default: inner CV)\n"
     "  --response-features LIST  logistic: feature groups on/off, e.g. ecs_min,pks_extremes,-length\n"
-    "                        (ecs_mean ecs_min pks_tok pks_mean pks_extremes length context summaries log_pks)\n"
+    "                        (ecs_mean ecs_min pks_tok pks_mean pks_extremes length log_pks)\n"
     "  --chunk-top-ecs N --chunk-top-pks N   chunk-logistic: heads / layers kept (default 3 32)\n"
     "  --chunk-features LIST chunk-logistic: optional groups, e.g. -relative,context (default relative)\n"
     "  --threads T           grid-search threads (default 2)\n";
@@ -205,14 +235,16 @@ namespace {
 
 const CommandRegistrar reg({"regress", "score responses from a feature log (ReDeEP reference or learned methods, with CV)",
     std::string("Usage: halluscope-cli regress --features FILE|--session FILE [options] [--json]\n"
-    "  --session FILE        a HalluScope session (halluscope-cli detect) instead of a log\n"
+    "  --session FILE        a HalluScope session (halluscope-cli detect) instead of a log; the scores\n"
+    "                        computed are stored in it with the method's name (export --level sample)\n"
+    "  --no-save             with --session: leave the session as it is\n"
     "  --features FILE       a ReDeEP-format feature log (chunk- or token-level)\n"
     "  --reference           the published recipe in-sample: rank on all rows, no CV (redeep-chunk)\n"
     "  --cv K                K-fold CV grouped by response; all choices made on training folds\n"
     "  --seed S | --seeds S1,S2,...          fold shuffles (default 0)\n"
     "  --brief               with --json: omit per-fold details and the per-response held-out scores\n") +
     kMethodOptionsUsage,
-    {"reference", "no-tune", "brief"}, runRegress});
+    {"reference", "no-tune", "brief", "no-save"}, runRegress});
 
 } // namespace
 

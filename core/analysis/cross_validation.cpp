@@ -2,9 +2,14 @@
 
 #include "core/util/error.h"
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <exception>
 #include <limits>
+#include <mutex>
 #include <random>
+#include <thread>
 
 namespace hs::analysis {
 
@@ -75,46 +80,63 @@ ThresholdPoint chooseThreshold(const FeatureTable& t, const MethodFactory& make,
     return bestF1(s, y);
 }
 
-CvResult crossValidate(const FeatureTable& t, const MethodFactory& make, int folds, std::uint64_t seed,
-                       ThresholdMode mode)
+namespace {
+
+// One fold of one seed: what it held out, how it scored them and the threshold its training chose.
+struct FoldOutcome {
+    FoldMetrics metrics;
+    std::vector<std::size_t> test;
+    std::vector<double> score;
+    std::vector<int> label;
+    double threshold = 0;
+};
+
+FoldOutcome runFold(const FeatureTable& t, const MethodFactory& make, const std::vector<std::vector<std::size_t>>& parts,
+                    int f, std::uint64_t seed, ThresholdMode mode)
 {
-    auto parts = groupedFolds(t, folds, seed);
+    const int folds = static_cast<int>(parts.size());
+    std::vector<std::size_t> train;
+    for (int g = 0; g < folds; ++g)
+        if (g != f) train.insert(train.end(), parts[g].begin(), parts[g].end());
+    FoldOutcome o;
+    o.test = parts[f];
+    auto method = make();
+    method->fit(t, train);
+    ThresholdPoint thr = chooseThreshold(t, make, *method, train, mode, seed + 1000 * (f + 1));
+    o.score = method->score(t, o.test);
+    for (std::size_t r : o.test) o.label.push_back(t.responseLabels[r]);
+    o.threshold = thr.threshold;
+    FoldMetrics& m = o.metrics;
+    m.fold = f;
+    m.nTrain = train.size();
+    m.nTest = o.test.size();
+    m.auc = rocAuc(o.score, o.label);
+    m.pcc = pearson(o.score, o.label);
+    Confusion c = confusionAt(o.score, o.label, thr.threshold);
+    m.f1 = c.f1;
+    m.precision = c.precision;
+    m.recall = c.recall;
+    m.threshold = thr.threshold;
+    m.trainF1 = thr.f1;
+    m.fitted = method->describe();
+    return o;
+}
+
+// The folds in fold order, whatever order they were computed in: the result does not depend on `threads`.
+CvResult assemble(const std::vector<FoldOutcome>& outcomes)
+{
     CvResult res;
     std::vector<double> aucs, pccs, f1s;
-    for (int f = 0; f < folds; ++f) {
-        std::vector<std::size_t> train;
-        for (int g = 0; g < folds; ++g)
-            if (g != f) train.insert(train.end(), parts[g].begin(), parts[g].end());
-        const auto& test = parts[f];
-        auto method = make();
-        method->fit(t, train);
-        ThresholdPoint thr = chooseThreshold(t, make, *method, train, mode, seed + 1000 * (f + 1));
-
-        std::vector<double> s = method->score(t, test);
-        std::vector<int> y;
-        for (std::size_t r : test) y.push_back(t.responseLabels[r]);
-        FoldMetrics m;
-        m.fold = f;
-        m.nTrain = train.size();
-        m.nTest = test.size();
-        m.auc = rocAuc(s, y);
-        m.pcc = pearson(s, y);
-        Confusion c = confusionAt(s, y, thr.threshold);
-        m.f1 = c.f1;
-        m.precision = c.precision;
-        m.recall = c.recall;
-        m.threshold = thr.threshold;
-        m.trainF1 = thr.f1;
-        m.fitted = method->describe();
-        res.folds.push_back(m);
-        aucs.push_back(m.auc);
-        pccs.push_back(m.pcc);
-        f1s.push_back(m.f1);
-        for (std::size_t i = 0; i < test.size(); ++i) {
-            res.response.push_back(static_cast<int>(test[i]));
-            res.label.push_back(y[i]);
-            res.score.push_back(s[i]);
-            res.threshold.push_back(thr.threshold);
+    for (const FoldOutcome& o : outcomes) {
+        res.folds.push_back(o.metrics);
+        aucs.push_back(o.metrics.auc);
+        pccs.push_back(o.metrics.pcc);
+        f1s.push_back(o.metrics.f1);
+        for (std::size_t i = 0; i < o.test.size(); ++i) {
+            res.response.push_back(static_cast<int>(o.test[i]));
+            res.label.push_back(o.label[i]);
+            res.score.push_back(o.score[i]);
+            res.threshold.push_back(o.threshold);
         }
     }
     res.pooledAuc = rocAuc(res.score, res.label);
@@ -130,21 +152,69 @@ CvResult crossValidate(const FeatureTable& t, const MethodFactory& make, int fol
     c.precision = c.tp + c.fp ? double(c.tp) / (c.tp + c.fp) : 0;
     c.recall = c.tp + c.fn ? double(c.tp) / (c.tp + c.fn) : 0;
     c.f1 = c.tp ? 2.0 * c.tp / (2.0 * c.tp + c.fp + c.fn) : 0;
-    c.accuracy = double(c.tp + c.tn) / res.score.size();
+    c.accuracy = res.score.empty() ? 0 : double(c.tp + c.tn) / res.score.size();
     res.foldAuc = Summary::of(aucs);
     res.foldPcc = Summary::of(pccs);
     res.foldF1 = Summary::of(f1s);
     return res;
 }
 
+// Every (seed, fold) on `threads` workers; the first exception is rethrown after all have stopped.
+std::vector<std::vector<FoldOutcome>> runAll(const FeatureTable& t, const MethodFactory& make, int folds,
+                                             const std::vector<std::uint64_t>& seeds, ThresholdMode mode, int threads)
+{
+    std::vector<std::vector<std::vector<std::size_t>>> parts;
+    for (auto s : seeds) parts.push_back(groupedFolds(t, folds, s));
+    std::vector<std::vector<FoldOutcome>> out(seeds.size(), std::vector<FoldOutcome>(folds));
+    const std::size_t jobs = seeds.size() * static_cast<std::size_t>(folds);
+    std::atomic<std::size_t> next{0};
+    std::exception_ptr error;
+    std::mutex errorMutex;
+    auto work = [&] {
+        for (std::size_t j; (j = next++) < jobs;) {
+            const std::size_t s = j / folds;
+            const int f = static_cast<int>(j % folds);
+            try {
+                out[s][f] = runFold(t, make, parts[s], f, seeds[s], mode);
+            } catch (...) {
+                std::lock_guard<std::mutex> lock(errorMutex);
+                if (!error) error = std::current_exception();
+                next = jobs;
+            }
+        }
+    };
+    const std::size_t workers = std::min<std::size_t>(jobs, static_cast<std::size_t>(resolveCvThreads(threads)));
+    std::vector<std::thread> pool;
+    for (std::size_t w = 1; w < workers; ++w) pool.emplace_back(work);
+    work();
+    for (auto& th : pool) th.join();
+    if (error) std::rethrow_exception(error);
+    return out;
+}
+
+} // namespace
+
+int resolveCvThreads(int threads)
+{
+    if (threads > 0) return threads;
+    const unsigned n = std::thread::hardware_concurrency();
+    return n > 0 ? static_cast<int>(n) : 1;
+}
+
+CvResult crossValidate(const FeatureTable& t, const MethodFactory& make, int folds, std::uint64_t seed,
+                       ThresholdMode mode, int threads)
+{
+    return assemble(runAll(t, make, folds, {seed}, mode, threads).front());
+}
+
 RepeatedCv repeatedCrossValidate(const FeatureTable& t, const MethodFactory& make, int folds,
-                                 const std::vector<std::uint64_t>& seeds, ThresholdMode mode)
+                                 const std::vector<std::uint64_t>& seeds, ThresholdMode mode, int threads)
 {
     RepeatedCv r;
     r.seeds = seeds;
     std::vector<double> auc, pcc, f1;
-    for (auto s : seeds) {
-        r.runs.push_back(crossValidate(t, make, folds, s, mode));
+    for (const auto& outcomes : runAll(t, make, folds, seeds, mode, threads)) {
+        r.runs.push_back(assemble(outcomes));
         auc.push_back(r.runs.back().pooledAuc);
         pcc.push_back(r.runs.back().pooledPcc);
         f1.push_back(r.runs.back().pooled.f1);

@@ -52,8 +52,11 @@ using MethodFactory = std::function<std::unique_ptr<ResponseMethod>()>;
 //             (the threshold then matches how the method scores unseen responses).
 enum class ThresholdMode { InSample, InnerCv };
 
+// `threads`: folds fitted at once (0 = one per core). Each fold fits its own method from `make` (which must
+// be callable from several threads); the result is the same whatever the count.
+int resolveCvThreads(int threads);
 CvResult crossValidate(const FeatureTable& t, const MethodFactory& make, int folds, std::uint64_t seed,
-                       ThresholdMode mode = ThresholdMode::InnerCv);
+                       ThresholdMode mode = ThresholdMode::InnerCv, int threads = 0);
 
 // The threshold a method fitted on `train` should use (see ThresholdMode).
 ThresholdPoint chooseThreshold(const FeatureTable& t, const MethodFactory& make, const ResponseMethod& fitted,
@@ -72,7 +75,9 @@ std::vector<double> outOfFoldScores(const CvResult& r, std::size_t responses);
 // unchanged. Throws InputError on an index out of range.
 FeatureTable selectColumns(const FeatureTable& t, const std::vector<int>& ecs, const std::vector<int>& pks);
 
+// Every (seed, fold) of the repeats shares one pool of `threads` workers (0 = one per core).
 RepeatedCv repeatedCrossValidate(const FeatureTable& t, const MethodFactory& make, int folds,
-                                 const std::vector<std::uint64_t>& seeds, ThresholdMode mode = ThresholdMode::InnerCv);
+                                 const std::vector<std::uint64_t>& seeds, ThresholdMode mode = ThresholdMode::InnerCv,
+                                 int threads = 0);
 
 } // namespace hs::analysis

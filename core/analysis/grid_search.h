@@ -21,7 +21,7 @@ struct GridSpec {
     int maxN = 32, maxK = 32;         // top_n in 1..maxN, top_k in 1..maxK (clipped to the columns present)
     std::vector<double> alphas;       // default: 0.1, 0.2, ..., 2.0
     std::vector<double> ms{1.0};
-    static GridSpec reference();      // the 20,480-point grid of SPEC section 5
+    static GridSpec reference();      // the published 20,480-point grid (docs/analysis.md section 1)
     std::size_t size() const;
 };
 

@@ -81,20 +81,32 @@ private:
         sub.responseIds.resize(train.size());
         for (std::size_t r : train) sub.responseLabels.push_back(t.responseLabels[r]);
         auto parts = groupedFolds(sub, opt_.innerFolds, 12345);
+        // What does not depend on the penalty (split, columns, training matrix) is made once per inner fold.
+        struct InnerFold {
+            std::vector<std::size_t> test;
+            std::vector<int> cols, yTrain, yTest;
+            std::vector<std::vector<double>> xTrain;
+        };
+        std::vector<InnerFold> inner(parts.size());
+        for (std::size_t f = 0; f < parts.size(); ++f) {
+            std::vector<std::size_t> tr;
+            for (std::size_t g = 0; g < parts.size(); ++g)
+                for (std::size_t i : parts[g]) (g == f ? inner[f].test : tr).push_back(train[i]);
+            const std::vector<std::size_t> rows = rowsOfResponses(t, tr);
+            inner[f].cols = chooseColumns(t, rows);
+            inner[f].xTrain = pickColumns(feats_.x, rows, inner[f].cols);
+            inner[f].yTrain = labels(t, rows);
+            for (std::size_t r : inner[f].test) inner[f].yTest.push_back(t.responseLabels[r]);
+        }
         double bestAuc = -1, best = l2Grid()[0];
         for (double l2 : l2Grid()) {
             std::vector<double> s;
             std::vector<int> y;
-            for (std::size_t f = 0; f < parts.size(); ++f) {
-                std::vector<std::size_t> tr, te;
-                for (std::size_t g = 0; g < parts.size(); ++g)
-                    for (std::size_t i : parts[g]) (g == f ? te : tr).push_back(train[i]);
-                std::vector<std::size_t> rows = rowsOfResponses(t, tr);
-                std::vector<int> cols = chooseColumns(t, rows);
-                LogisticModel m = fitLogistic(pickColumns(feats_.x, rows, cols), labels(t, rows), LogisticOptions{l2});
-                std::vector<double> sc = scoreWith(t, m, cols, te);
+            for (const InnerFold& f : inner) {
+                LogisticModel m = fitLogistic(f.xTrain, f.yTrain, LogisticOptions{l2});
+                std::vector<double> sc = scoreWith(t, m, f.cols, f.test);
                 s.insert(s.end(), sc.begin(), sc.end());
-                for (std::size_t r : te) y.push_back(t.responseLabels[r]);
+                y.insert(y.end(), f.yTest.begin(), f.yTest.end());
             }
             double auc = rocAucFast(s, y);
             if (auc > bestAuc) { bestAuc = auc; best = l2; }

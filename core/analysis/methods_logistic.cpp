@@ -84,19 +84,30 @@ private:
         sub.responseIds.resize(train.size());
         for (std::size_t i = 0; i < train.size(); ++i) sub.responseLabels.push_back(t.responseLabels[train[i]]);
         auto parts = groupedFolds(sub, opt_.innerFolds, 12345);
+        // What does not depend on the penalty (split, columns, training matrix) is made once per inner fold.
+        struct InnerFold {
+            std::vector<std::vector<double>> xTrain, xTest;
+            std::vector<int> yTrain, yTest;
+        };
+        std::vector<InnerFold> inner(parts.size());
+        for (std::size_t f = 0; f < parts.size(); ++f) {
+            std::vector<std::size_t> tr, te;
+            for (std::size_t g = 0; g < parts.size(); ++g)
+                for (std::size_t i : parts[g]) (g == f ? te : tr).push_back(train[i]);
+            inner[f].yTrain = labelsOf(t, tr);
+            const std::vector<int> cols = chooseColumns(tr, inner[f].yTrain);
+            inner[f].xTrain = pickColumns(feats_.x, tr, cols);
+            inner[f].xTest = pickColumns(feats_.x, te, cols);
+            inner[f].yTest = labelsOf(t, te);
+        }
         double bestAuc = -1, best = l2Grid()[0];
         for (double l2 : l2Grid()) {
             std::vector<double> s;
             std::vector<int> yy;
-            for (std::size_t f = 0; f < parts.size(); ++f) {
-                std::vector<std::size_t> tr, te;
-                for (std::size_t g = 0; g < parts.size(); ++g)
-                    for (std::size_t i : parts[g]) (g == f ? te : tr).push_back(train[i]);
-                std::vector<int> ytr = labelsOf(t, tr);
-                std::vector<int> cols = chooseColumns(tr, ytr);
-                LogisticModel m = fitLogistic(pickColumns(feats_.x, tr, cols), ytr, LogisticOptions{l2});
-                for (const auto& x : pickColumns(feats_.x, te, cols)) s.push_back(m.decision(x));
-                for (std::size_t r : te) yy.push_back(t.responseLabels[r]);
+            for (const InnerFold& f : inner) {
+                LogisticModel m = fitLogistic(f.xTrain, f.yTrain, LogisticOptions{l2});
+                for (const auto& x : f.xTest) s.push_back(m.decision(x));
+                yy.insert(yy.end(), f.yTest.begin(), f.yTest.end());
             }
             double auc = rocAucFast(s, yy);
             if (auc > bestAuc) { bestAuc = auc; best = l2; }

@@ -1,5 +1,5 @@
 #pragma once
-// ReDeEP's chunk-level regression (SPEC.md section 3, `chunk_level_reg.py`), reproduced exactly:
+// ReDeEP's chunk-level regression (`chunk_level_reg.py`, docs/analysis.md section 1), reproduced exactly:
 //   1. per-feature AUC on the given rows: ECS against 1 - y, PKS against y (sklearn roc_auc_score);
 //   2. sort (auc, column name) descending (ties break on the name string), keep top_n heads and
 //      top_k layers;
@@ -7,7 +7,7 @@
 //   4. min-max scale E and P (sklearn MinMaxScaler), d = m * P~ - alpha * E~ per row;
 //   5. response score = mean of its rows' d, response label = max of its rows' labels; min-max
 //      again (no effect on AUC or Pearson).
-// The published numbers rank on all test rows (a leak, SPEC section 5); fitRedeep on training rows
+// The published numbers rank on all test rows (a leak, docs/analysis.md section 1); fitRedeep on training rows
 // and redeepRowScores on held-out rows is the honest variant used by cross-validation.
 #include "core/analysis/feature_table.h"
 #include "core/analysis/response_scores.h"

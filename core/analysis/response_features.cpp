@@ -19,8 +19,7 @@ ResponseFeatures buildResponseFeatures(const FeatureTable& t, const ResponseFeat
     std::vector<std::vector<double>> pksSum(nResp, std::vector<double>(nP, 0.0));
     std::vector<std::vector<double>> pksLo(nResp, std::vector<double>(nP, std::numeric_limits<double>::infinity()));
     std::vector<std::vector<double>> pksHi(nResp, std::vector<double>(nP, -std::numeric_limits<double>::infinity()));
-    std::vector<double> tokens(nResp, 0.0), chunks(nResp, 0.0), distinct(nResp, 0.0);
-    std::vector<int> context = responseContextTokens(t);
+    std::vector<double> tokens(nResp, 0.0), chunks(nResp, 0.0);
     const std::vector<char> signedPks = signedPksColumns(t);
     for (std::size_t r = 0; r < t.rows(); ++r) {
         int resp = t.rowResponse[r];
@@ -35,9 +34,6 @@ ResponseFeatures buildResponseFeatures(const FeatureTable& t, const ResponseFeat
             pksHi[resp][k] = std::max(pksHi[resp][k], perToken);
         }
         tokens[resp] += t.rowTokens(r);
-        std::vector<double> e(t.ecs.begin() + r * nE, t.ecs.begin() + (r + 1) * nE);
-        std::sort(e.begin(), e.end());
-        distinct[resp] += static_cast<double>(std::unique(e.begin(), e.end()) - e.begin()) / std::max<std::size_t>(1, nE);
         chunks[resp] += 1;
     }
     ResponseFeatures f;
@@ -56,14 +52,6 @@ ResponseFeatures buildResponseFeatures(const FeatureTable& t, const ResponseFeat
     if (spec.length) {
         f.names.push_back("log_tokens");
         f.names.push_back("log_chunks");
-    }
-    if (spec.summaries) {
-        f.names.push_back("ecs_heads_mean");
-        f.names.push_back("pks_layers_mean");
-    }
-    if (spec.context) {
-        f.names.push_back("log_context_tokens");
-        f.names.push_back("ecs_distinct");
     }
     f.x.assign(nResp, {});
     for (std::size_t i = 0; i < nResp; ++i) {
@@ -87,18 +75,6 @@ ResponseFeatures buildResponseFeatures(const FeatureTable& t, const ResponseFeat
             v.push_back(std::log(std::max(1.0, tokens[i])));
             v.push_back(std::log(c));
         }
-        if (spec.summaries) {
-            double e = 0, p = 0;
-            for (std::size_t k = 0; k < nE; ++k) e += ecsSum[i][k] / c / std::max<std::size_t>(1, nE);
-            for (std::size_t k = 0; k < nP; ++k)
-                p += tr(pksSum[i][k] / std::max(1.0, t.hasTokenSpans() ? tokens[i] : c), k) / std::max<std::size_t>(1, nP);
-            v.push_back(e);
-            v.push_back(p);
-        }
-        if (spec.context) {
-            v.push_back(std::log(std::max(1.0, static_cast<double>(context[i]))));
-            v.push_back(distinct[i] / c);
-        }
     }
     return f;
 }
@@ -109,10 +85,9 @@ void applyResponseFeatureList(ResponseFeatureSpec& spec, const std::string& list
         return name == "ecs_mean" ? &spec.ecsMean : name == "ecs_min" ? &spec.ecsMin
              : name == "pks_tok" ? &spec.pksPerToken : name == "pks_mean" ? &spec.pksMean
              : name == "pks_extremes" ? &spec.pksExtremes : name == "length" ? &spec.length
-             : name == "context" ? &spec.context : name == "summaries" ? &spec.summaries
              : name == "log_pks" ? &spec.logPks : nullptr;
     }, "response feature group",
-       "ecs_mean, ecs_min, pks_tok, pks_mean, pks_extremes, length, context, summaries or log_pks");
+       "ecs_mean, ecs_min, pks_tok, pks_mean, pks_extremes, length or log_pks");
 }
 
 } // namespace hs::analysis

@@ -4,16 +4,13 @@
 //   ecs_min:(l, h)    the least grounded chunk (optional);
 //   pks_tok:layer_k   PKS per token: sum of the layer's PKS over chunks / sum of their token counts.
 //                     ReDeEP's chunk PKS is a *sum* over tokens (0.91-0.99 correlated with chunk
-//                     length in early layers, SPEC section 3), so dividing by length isolates the
+//                     length in early layers, docs/analysis.md), so dividing by length isolates the
 //                     per-token divergence; falls back to the chunk mean without token spans;
 //   pks_mean:layer_k  plain mean of the chunk PKS (optional);
-//   log_tokens, log_chunks  response length (optional);
-//   ecs_heads_mean, pks_layers_mean  the means over all heads of ecs_mean and over all layers of
-//                     pks_tok, so a linear model can use a layer's PKS *relative* to the response's
-//                     overall level (early layers being relatively low is itself a signal);
-//   log_context_tokens, ecs_distinct  input length (template + prompt tokens, from r_span) and
-//                     the mean share of distinct ECS values over heads (how much the copy heads
-//                     disagree on which prompt chunk the response chunk comes from).
+//   pks_min:/pks_max:layer_k  the response's most extreme row per token (optional; signed PKS);
+//   log_tokens, log_chunks  response length (optional).
+// Input-length, ECS-disagreement and mean-over-heads/layers groups were tried and did not help
+// (docs/analysis.md section 4); they are gone.
 #include "core/analysis/feature_table.h"
 
 #include <string>
@@ -26,8 +23,6 @@ struct ResponseFeatureSpec {
     bool pksPerToken = true, pksMean = false;
     bool pksExtremes = false; // pks_min / pks_max: the most extreme row (per token) of the response
     bool length = true;
-    bool context = false; // tried: did not help the linear models
-    bool summaries = false; // ecs_heads_mean, pks_layers_mean (tried: did not help)
     bool logPks = true; // log(PKS): PKS spans 4e-4..48 with a heavy right tail, log makes it near-normal
 };
 

@@ -1,7 +1,7 @@
 #pragma once
 // Character spans -> token spans, from the per-token byte offsets a tokenizer returns (no
 // re-tokenising of prefixes). Two conventions:
-//  * Reference (ReDeEP, SPEC §1.3): a boundary at byte b maps to the number of tokens that start
+//  * Reference (ReDeEP, docs/detect.md §1): a boundary at byte b maps to the number of tokens that start
 //    before b, which is what len(tok(prefix)) counts. Chunks are [begin, end); hallucination spans
 //    are [begin, end] with the END INCLUSIVE, so the token right after a span is also marked.
 //  * Clean: a token belongs to a span when its bytes overlap the span; ranges are half-open.

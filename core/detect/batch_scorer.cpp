@@ -71,10 +71,10 @@ void BatchScorer::scoreInto(ModelRunner& runner, const std::vector<const Prepare
         // Extract the unfinished samples of the batch together: one host synchronisation.
         const auto tX = Clock::now();
         model::TraceScope scope("extract");
-        std::vector<SampleResult> results = extractBatch(todo, capsHere, lens, extractor);
+        std::vector<results::SampleResult> results = extractBatch(todo, capsHere, lens, extractor);
         const double extractTime = secondsSince(tX);
         out.extractSeconds += extractTime;
-        for (SampleResult& r : results) r.seconds = extractTime / static_cast<double>(results.size());
+        for (results::SampleResult& r : results) r.seconds = extractTime / static_cast<double>(results.size());
         out.samples.insert(out.samples.end(), todo.begin(), todo.end());
         std::move(results.begin(), results.end(), std::back_inserter(out.results));
         return;

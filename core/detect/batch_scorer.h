@@ -5,7 +5,7 @@
 #include "core/detect/model_runner.h"
 #include "core/detect/prepared_sample.h"
 #include "core/detect/redeep_extractor.h"
-#include "core/detect/sample_result.h"
+#include "core/results/sample_result.h"
 
 #include <functional>
 #include <set>
@@ -21,7 +21,7 @@ std::vector<std::vector<const PreparedSample*>> makeBatches(std::vector<const Pr
 
 struct BatchOutcome {
     std::vector<const PreparedSample*> samples;  // the unfinished samples scored, in batch order
-    std::vector<SampleResult> results;           // one per entry of `samples`
+    std::vector<results::SampleResult> results;           // one per entry of `samples`
     std::vector<std::string> warnings;
     int outOfMemorySkipped = 0, outOfMemoryRetries = 0;
     double forwardSeconds = 0, extractSeconds = 0;

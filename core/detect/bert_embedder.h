@@ -1,6 +1,6 @@
 #pragma once
 // A BERT-style sentence encoder (the BGE-base-en-v1.5 layout: WordPiece tokenizer.json, post-norm
-// encoder, CLS pooling, L2-normalised) run in libtorch, for chunk-level ECS (SPEC §3).
+// encoder, CLS pooling, L2-normalised) run in libtorch, for chunk-level ECS (docs/detect.md §4).
 // Internal to core/detect: ATen types in the interface.
 #include <ATen/core/Tensor.h>
 

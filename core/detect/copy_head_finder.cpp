@@ -84,7 +84,7 @@ CopyHeadScores findCopyHeads(const CopyHeadFinderOptions& opt)
     tok::Tokenizer tokenizer = tok::Tokenizer::fromDir(opt.modelDir);
     const tok::ChatFormat fmt = tok::chatFormatFor(opt.modelDir);
     PrepareOptions popt;
-    popt.reference = false; // token spans from offsets; only prefixLen and ids are used here
+    popt.mode = results::Mode::Clean; // token spans from offsets; only prefixLen and ids are used here
 
     std::vector<PreparedSample> prepared;
     for (const auto& s : samples) {

@@ -47,7 +47,4 @@ std::vector<std::pair<int, int>> allHeads(int numLayers, int numHeads)
     return v;
 }
 
-std::string headName(int layer, int head) { return "(" + std::to_string(layer) + ", " + std::to_string(head) + ")"; }
-std::string layerName(int layer) { return "layer_" + std::to_string(layer); }
-
 } // namespace hs::detect

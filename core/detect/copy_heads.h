@@ -11,7 +11,5 @@ namespace hs::detect {
 std::vector<std::pair<int, int>> loadCopyHeads(const std::string& path, int numLayers = 0, int numHeads = 0);
 void saveCopyHeads(const std::string& path, const std::vector<std::pair<int, int>>& heads);
 std::vector<std::pair<int, int>> allHeads(int numLayers, int numHeads);
-std::string headName(int layer, int head);   // "(25, 0)", ReDeEP's key format
-std::string layerName(int layer);            // "layer_23"
 
 } // namespace hs::detect

@@ -14,6 +14,7 @@
 #include "core/hw/gpu.h"
 #include "core/model/llama_model.h"
 #include "core/model/model_config.h"
+#include "core/results/feature_columns.h"
 #include "core/session/session_store.h"
 #include "core/tokenizer/chat_template.h"
 #include "core/tokenizer/tokenizer.h"
@@ -25,6 +26,15 @@
 #include <set>
 
 namespace hs::detect {
+
+std::size_t promptCharLimitFor(const RunSettings& s)
+{
+    if (s.promptCharLimit < -1)
+        throw InputError("--prompt-char-limit must be >= 0 (0: no cut), not " + std::to_string(s.promptCharLimit));
+    if (s.promptCharLimit == -1)
+        return s.mode == results::Mode::Reference ? static_cast<std::size_t>(kReferencePromptChars) : SIZE_MAX;
+    return s.promptCharLimit == 0 ? SIZE_MAX : static_cast<std::size_t>(s.promptCharLimit);
+}
 
 Detector::Detector(RunSettings settings) : settings_(std::move(settings)) {}
 Detector::~Detector() = default;
@@ -73,161 +83,213 @@ void capDeviceMemory(const hw::RunPlan& plan)
 
 } // namespace
 
+namespace {
+
+using Batches = std::vector<std::vector<const PreparedSample*>>;
+
+// Stage 1: the dataset's records (bad ones reported and counted), cut to --limit.
+std::vector<data::Sample> readSamples(const RunSettings& s, Observer& obs, RunSummary& summary)
+{
+    data::LoadReport report;
+    data::DatasetFilter filter;
+    std::vector<data::Sample> samples = data::loadDataset(s.datasetPath, filter, report);
+    for (const auto& w : report.warnings) obs.onWarning(w);
+    summary.invalidSkipped = report.skipped;
+    if (s.limit >= 0 && static_cast<int>(samples.size()) > s.limit) samples.resize(s.limit);
+    return samples;
+}
+
+// Stage 2: the method, from the model's config and tokenizer alone (the plan needs it before any weight
+// is loaded): copy heads (given, from the file, or all) and knowledge layers (given or all).
+struct Method {
+    model::ModelConfig config;
+    tok::Tokenizer tokenizer;
+    tok::ChatFormat format;
+    std::vector<std::pair<int, int>> heads;
+    std::vector<int> layers;
+};
+
+Method resolveMethod(const RunSettings& s)
+{
+    model::ModelConfig config = model::ModelConfig::load(s.modelDir);
+    const int numLayers = static_cast<int>(config.numLayers), numHeads = static_cast<int>(config.numHeads);
+    Method m{std::move(config), tok::Tokenizer::fromDir(s.modelDir), tok::chatFormatFor(s.modelDir), s.copyHeads, s.layers};
+    if (m.heads.empty() && !s.copyHeadsFile.empty()) m.heads = loadCopyHeads(s.copyHeadsFile, numLayers, numHeads);
+    if (m.heads.empty()) m.heads = allHeads(numLayers, numHeads);
+    if (m.layers.empty())
+        for (int l = 0; l < numLayers; ++l) m.layers.push_back(l);
+    for (int l : m.layers)
+        if (l < 0 || l >= numLayers) throw InputError("knowledge layer " + std::to_string(l) + " is outside the model");
+    return m;
+}
+
+// Stage 3: token ids and spans of every usable sample. A sample that cannot run (no chunks at chunk level,
+// longer than the profile's token cap or the model's context) is skipped with a warning naming why.
+std::vector<PreparedSample> prepareAll(const std::vector<data::Sample>& samples, const RunSettings& s, const Method& m,
+                                       const std::vector<hw::GpuInfo>& gpus, Observer& obs, RunSummary& summary)
+{
+    PrepareOptions popt;
+    popt.mode = s.mode;
+    popt.promptCharLimit = promptCharLimitFor(s);
+    popt.maxTokens = static_cast<int>(hw::resolveProfile({s.profile, s.gpus, s.gpuMemoryGB}, gpus).maxTokens);
+    popt.maxPositions = m.config.maxPositionEmbeddings;
+    std::vector<PreparedSample> prepared;
+    prepared.reserve(samples.size());
+    for (const auto& smp : samples) {
+        if (s.level == results::Level::Chunk && (smp.responseChunks.empty() || smp.promptChunks.empty())) {
+            obs.onWarning("sample " + smp.id + ": no response or prompt chunks; skipped");
+            ++summary.invalidSkipped;
+            continue;
+        }
+        try {
+            prepared.push_back(prepareSample(smp, m.tokenizer, m.format, popt));
+        } catch (const InputError& e) {
+            obs.onWarning(std::string(e.what()) + "; skipped");
+            ++summary.invalidSkipped;
+        }
+    }
+    // Nothing to score is a failed run, not an empty success (and the session is not marked finished).
+    if (prepared.empty())
+        throw InputError("no usable sample in " + s.datasetPath + ": " + std::to_string(samples.size()) + " read, " +
+                         std::to_string(summary.invalidSkipped) + " skipped (see the warnings above)");
+    return prepared;
+}
+
+// Stage 4: one model per replica of the plan (a split replica spans several devices).
+std::vector<std::unique_ptr<ModelRunner>> loadReplicas(const RunSettings& s, const ExecutionPlan& plan, Observer& obs)
+{
+    capDeviceMemory(plan.hw);
+    std::vector<std::unique_ptr<ModelRunner>> runners;
+    for (const std::string& devices : plan.hw.loadDevices()) {
+        model::LoadOptions lo;
+        lo.device = devices;
+        lo.dtype = plan.hw.dtype;
+        lo.quant = plan.quant;
+        if (runners.empty()) lo.onWarning = [&obs](const std::string& w) { obs.onWarning(w); };
+        runners.push_back(std::make_unique<ModelRunner>(s.modelDir, lo));
+        runners.back()->setPromptSharing(s.sharePrompts);
+    }
+    return runners;
+}
+
+// Stage 5: batches over the whole dataset, so a shard computes exactly the batches one process would
+// (bit-identical features); it then keeps its own (core/detect/shard.h). Finished samples stay in the
+// batches (see BatchScorer); summary.total counts what this process owns.
+Batches formBatches(const std::vector<PreparedSample>& prepared, const RunSettings& s, const ExecutionPlan& plan,
+                    std::size_t samples, RunSummary& summary)
+{
+    std::vector<const PreparedSample*> all;
+    for (const auto& p : prepared) all.push_back(&p);
+    const int budget = static_cast<int>(plan.hw.tokenBudget);
+    auto plainBatches = [&](std::vector<const PreparedSample*> v) { return makeBatches(std::move(v), budget, plan.hw.maxBatch); };
+    Batches batches = s.sharePrompts ? makeSharedPromptBatches(all, budget, plan.hw.maxBatch,
+                                                               static_cast<int>(ModelRunner::kMinSharedPrefix), plainBatches)
+                                     : plainBatches(all);
+    summary.total = static_cast<int>(samples);
+    if (!s.shard.whole()) {
+        batches.erase(std::remove_if(batches.begin(), batches.end(),
+                                     [&](const auto& b) { return !s.shard.ownsBatch(b.front()->sample->id); }),
+                      batches.end());
+        summary.total = 0;
+        for (const auto& b : batches) summary.total += static_cast<int>(b.size());
+    }
+    return batches;
+}
+
+// The ETA's work per batch: padded tokens of its unfinished samples (0 for a batch done in an earlier run).
+EtaEstimate etaFor(const Batches& batches, const std::set<std::string>& finished, int& todoCount)
+{
+    todoCount = 0;
+    std::vector<double> batchCosts;
+    for (const auto& b : batches) {
+        std::size_t longest = 0, unfinished = 0;
+        for (auto* p : b) {
+            longest = std::max(longest, p->ids.size());
+            if (!finished.count(p->sample->id)) ++unfinished;
+        }
+        todoCount += static_cast<int>(unfinished);
+        batchCosts.push_back(unfinished > 0 ? static_cast<double>(b.size() * longest) : 0.0);
+    }
+    return EtaEstimate(std::move(batchCosts));
+}
+
+// Stage 6: what one batch through one replica computes (forward, extraction, out-of-memory back-off).
+BatchScorer makeScorer(const RunSettings& s, const Method& m, const ExecutionPlan& plan, const ModelRunner& runner,
+                       const std::set<std::string>& finished, std::shared_ptr<const BertEmbedder>& embedder)
+{
+    BatchScorer scorer;
+    scorer.finished = &finished;
+    scorer.heads = m.heads;
+    scorer.layers = m.layers;
+    scorer.extractor.level = s.level;
+    scorer.extractor.mode = s.mode;
+    scorer.extractor.heads = m.heads;
+    scorer.extractor.layers = m.layers;
+    scorer.extractor.vocab = runner.vocab();
+    scorer.extractor.vocabSlice = plan.hw.vocabSlice;
+    scorer.extractor.lensElements = plan.hw.lensElements;
+    // Chunk-level ECS as published: the cosine of the two chunks' text embeddings from a BGE-style encoder
+    // (the copy head only chooses which prompt chunk); without one, the LLM's own mean-pooled states.
+    if (s.level == results::Level::Chunk && !s.embedderDir.empty()) {
+        embedder = std::make_shared<BertEmbedder>(s.embedderDir, plan.hw.devices.back().device);
+        scorer.extractor.embed = [embedder](const std::vector<std::string>& texts) { return embedder->embed(texts); };
+    }
+    scorer.timeBreakdown = s.timeBreakdown;
+    scorer.memoryNeeded = [&plan](std::int64_t tokens) {
+        const hw::DevicePlan& d = plan.hw.devices.back();
+        std::string msg = "predicted peak " + hw::formatBytes(hw::predictPeak(plan.request, d, tokens, tokens)) + " on " + d.device;
+        if (d.capBytes > 0) msg += ", cap " + hw::formatBytes(d.capBytes);
+        return msg;
+    };
+    return scorer;
+}
+
+} // namespace
+
 RunSummary Detector::run(Observer& obs)
 {
     RunSummary summary;
     const auto t0 = Clock::now();
     try {
         const RunSettings& s = settings_;
-        if (s.level != "token" && s.level != "chunk")
-            throw InputError("--level must be token or chunk, not '" + s.level + "'");
-        if (s.mode != "reference" && s.mode != "clean")
-            throw InputError("--mode must be reference or clean, not '" + s.mode + "'");
-        const bool reference = s.mode == "reference", chunk = s.level == "chunk";
+        promptCharLimitFor(s); // refuses a bad limit before anything loads
 
-        // Dataset.
-        data::LoadReport report;
-        data::DatasetFilter filter;
-        std::vector<data::Sample> samples = data::loadDataset(s.datasetPath, filter, report);
-        for (const auto& w : report.warnings) obs.onWarning(w);
-        summary.invalidSkipped = report.skipped;
-        if (s.limit >= 0 && static_cast<int>(samples.size()) > s.limit) samples.resize(s.limit);
-
-        // Method, from the config alone: the plan needs it before any weight is loaded.
+        const std::vector<data::Sample> samples = readSamples(s, obs, summary);
         const auto tLoad = Clock::now();
-        const model::ModelConfig config = model::ModelConfig::load(s.modelDir);
-        const int numLayers = static_cast<int>(config.numLayers), numHeads = static_cast<int>(config.numHeads);
-        tok::Tokenizer tokenizer = tok::Tokenizer::fromDir(s.modelDir);
-        tok::ChatFormat fmt = tok::chatFormatFor(s.modelDir);
-        std::vector<std::pair<int, int>> heads = s.copyHeads;
-        if (heads.empty() && !s.copyHeadsFile.empty())
-            heads = loadCopyHeads(s.copyHeadsFile, numLayers, numHeads);
-        if (heads.empty()) heads = allHeads(numLayers, numHeads);
-        std::vector<int> layers = s.layers;
-        if (layers.empty())
-            for (int l = 0; l < numLayers; ++l) layers.push_back(l);
-        for (int l : layers)
-            if (l < 0 || l >= numLayers)
-                throw InputError("knowledge layer " + std::to_string(l) + " is outside the model");
-
+        const Method method = resolveMethod(s);
         const std::vector<hw::GpuInfo> gpus = hw::detectGpus();
-        PrepareOptions popt;
-        popt.reference = reference;
-        popt.maxTokens = static_cast<int>(hw::resolveProfile({s.profile, s.gpus, s.gpuMemoryGB}, gpus).maxTokens);
-        std::vector<PreparedSample> prepared;
-        prepared.reserve(samples.size());
-        for (const auto& smp : samples) {
-            if (chunk && (smp.responseChunks.empty() || smp.promptChunks.empty())) {
-                obs.onWarning("sample " + smp.id + ": no response or prompt chunks; skipped");
-                ++summary.invalidSkipped;
-                continue;
-            }
-            try {
-                prepared.push_back(prepareSample(smp, tokenizer, fmt, popt));
-            } catch (const InputError& e) {
-                obs.onWarning(std::string(e.what()) + "; skipped");
-                ++summary.invalidSkipped;
-            }
-        }
-        const std::string tooLong =
-            positionLimitWarning(prepared, config.maxPositionEmbeddings);
-        if (!tooLong.empty()) obs.onWarning(tooLong);
-        // Nothing to score is a failed run, not an empty success (and the session is not marked finished).
-        if (prepared.empty())
-            throw InputError("no usable sample in " + s.datasetPath + ": " + std::to_string(samples.size()) +
-                             " read, " + std::to_string(summary.invalidSkipped) + " skipped (see the warnings above)");
+        const std::vector<PreparedSample> prepared = prepareAll(samples, s, method, gpus, obs, summary);
 
         // Plan: profile, placement, weights, budget under the cap; then the models, one per replica.
         std::vector<hw::SequenceShape> shapes;
         for (const PreparedSample& p : prepared) shapes.push_back(shapeOf(p));
-        const ExecutionPlan plan = planExecution(s, config, gpus, shapes,
-                                                 static_cast<int>(heads.size()), static_cast<int>(layers.size()));
+        const ExecutionPlan plan = planExecution(s, method.config, gpus, shapes, static_cast<int>(method.heads.size()),
+                                                 static_cast<int>(method.layers.size()));
         obs.onPlanned(plan.profile, plan.hw);
-        capDeviceMemory(plan.hw);
-        std::vector<std::unique_ptr<ModelRunner>> runners;
-        for (const std::string& devices : plan.hw.loadDevices()) {
-            model::LoadOptions lo;
-            lo.device = devices;
-            lo.dtype = plan.hw.dtype;
-            lo.quant = plan.quant;
-            if (runners.empty()) lo.onWarning = [&obs](const std::string& w) { obs.onWarning(w); };
-            runners.push_back(std::make_unique<ModelRunner>(s.modelDir, lo));
-            runners.back()->setPromptSharing(s.sharePrompts);
-        }
+        const std::vector<std::unique_ptr<ModelRunner>> runners = loadReplicas(s, plan, obs);
 
         // Session: the same settings on the same files resume the run.
         session::SessionStore store(s.sessionPath);
-        store.beginRun(runSettingsJson(s, heads, layers, plan), runHash(s, heads, layers, samples, plan));
-        std::vector<std::string> ecsNames, pksNames;
-        for (auto [l, h] : heads) ecsNames.push_back(headName(l, h));
-        for (int l : layers) pksNames.push_back(layerName(l));
-        store.setFeatureNames(ecsNames, pksNames);
+        store.beginRun(runSettingsJson(s, method.heads, method.layers, plan),
+                       runHash(s, method.heads, method.layers, samples, plan));
+        store.setFeatureNames(results::headColumns(method.heads), results::layerColumns(method.layers));
         const std::set<std::string> finished = store.finishedSampleIds();
-        // Finished samples stay in the batches (see BatchScorer); only what is missing is saved.
         for (const auto& smp : samples)
             if (finished.count(smp.id)) ++summary.resumedSkipped;
-        std::vector<const PreparedSample*> all;
-        for (const auto& p : prepared) all.push_back(&p);
-        // Batches are formed over the whole dataset, so a shard computes exactly the batches one
-        // process would (bit-identical features); it then keeps its own (core/detect/shard.h).
-        const int budget = static_cast<int>(plan.hw.tokenBudget);
-        auto plainBatches = [&](std::vector<const PreparedSample*> v) { return makeBatches(std::move(v), budget, plan.hw.maxBatch); };
-        auto batches = s.sharePrompts ? makeSharedPromptBatches(all, budget, plan.hw.maxBatch,
-                                                                static_cast<int>(ModelRunner::kMinSharedPrefix), plainBatches)
-                                      : plainBatches(all);
-        summary.total = static_cast<int>(samples.size());
-        if (!s.shard.whole()) {
-            batches.erase(std::remove_if(batches.begin(), batches.end(),
-                                         [&](const auto& b) { return !s.shard.ownsBatch(b.front()->sample->id); }),
-                          batches.end());
-            summary.total = 0;
-            for (const auto& b : batches) summary.total += static_cast<int>(b.size());
-        }
+
+        const Batches batches = formBatches(prepared, s, plan, samples.size(), summary);
         int todoCount = 0;
-        std::vector<double> batchCosts;
-        for (const auto& b : batches) {
-            std::size_t longest = 0, unfinished = 0;
-            for (auto* p : b) {
-                longest = std::max(longest, p->ids.size());
-                if (!finished.count(p->sample->id)) ++unfinished;
-            }
-            todoCount += static_cast<int>(unfinished);
-            batchCosts.push_back(unfinished > 0 ? static_cast<double>(b.size() * longest) : 0.0);
-        }
-        EtaEstimate eta(std::move(batchCosts));
+        EtaEstimate eta = etaFor(batches, finished, todoCount);
         summary.loadSeconds = secondsSince(tLoad);
         obs.onRunStarted(summary.total, summary.resumedSkipped);
-        BatchScorer scorer;
-        scorer.finished = &finished;
-        scorer.heads = heads;
-        scorer.layers = layers;
-        scorer.extractor.chunkLevel = chunk;
-        scorer.extractor.reference = reference;
-        scorer.extractor.heads = heads;
-        scorer.extractor.layers = layers;
-        scorer.extractor.vocab = runners.front()->vocab();
-        scorer.extractor.vocabSlice = plan.hw.vocabSlice;
-        scorer.extractor.lensElements = plan.hw.lensElements;
-        // Chunk-level ECS as published: the cosine of the two chunks' text embeddings from a BGE-style encoder
-        // (the copy head only chooses which prompt chunk); without one, the LLM's own mean-pooled states.
         std::shared_ptr<const BertEmbedder> embedder;
-        if (chunk && !s.embedderDir.empty()) {
-            embedder = std::make_shared<BertEmbedder>(s.embedderDir, plan.hw.devices.back().device);
-            scorer.extractor.embed = [embedder](const std::vector<std::string>& texts) { return embedder->embed(texts); };
-        }
-        scorer.timeBreakdown = s.timeBreakdown;
-        scorer.memoryNeeded = [&plan](std::int64_t tokens) {
-            const hw::DevicePlan& d = plan.hw.devices.back();
-            std::string m = "predicted peak " + hw::formatBytes(hw::predictPeak(plan.request, d, tokens, tokens)) + " on " + d.device;
-            if (d.capBytes > 0) m += ", cap " + hw::formatBytes(d.capBytes);
-            return m;
-        };
-
+        const BatchScorer scorer = makeScorer(s, method, plan, *runners.front(), finished, embedder);
         summary.predictedPeakBytes = predictedPeak(plan, batches);
+
+        // Stage 7: one thread per replica takes batches from one queue; this thread is the one writer.
         const auto tRun = Clock::now();
         int done = 0;
         std::size_t delivered = 0;
-        // One thread per replica takes batches from one queue; this thread is the one writer.
         ReplicaPool<BatchOutcome> pool(
             runners.size(), batches.size(),
             [&](std::size_t w, std::size_t b) { return scorer.score(*runners[w], batches[b]); },

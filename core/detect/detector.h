@@ -1,7 +1,8 @@
 #pragma once
 // The detection pipeline: runs a model over a dataset on the caller's (worker) thread and reports
 // through a plain C++ Observer. No torch and no Qt in this header (the GUI includes it).
-#include "core/detect/sample_result.h"
+#include "core/results/run_kind.h"
+#include "core/results/sample_result.h"
 #include "core/detect/shard.h"
 #include "core/hw/planner.h"
 
@@ -17,8 +18,10 @@ struct RunSettings {
     std::string modelDir;
     std::string datasetPath;
     std::string sessionPath;                    // SQLite session file; re-running resumes it
-    std::string level = "token";                // "token" | "chunk"
-    std::string mode = "reference";             // "reference" (published quirks) | "clean"
+    results::Level level = results::Level::Token;
+    results::Mode mode = results::Mode::Reference; // the published quirks, or each fixed (docs/detect.md)
+    int promptCharLimit = -1;                   // user-message characters kept: -1 by mode (12,000 in reference,
+                                                // the published cut; none in clean), 0 none, N > 0 the first N
     std::string copyHeadsFile;                  // JSON [[layer, head], ...]; empty = all heads
     std::vector<std::pair<int, int>> copyHeads; // filled from copyHeadsFile, or explicit
     std::vector<int> layers;                    // knowledge layers; empty = all
@@ -38,6 +41,11 @@ struct RunSettings {
     bool timeBreakdown = false;                 // synchronise after each forward to time it apart
     bool sharePrompts = true;                   // samples with one prompt run it once (core/detect/shared_prompts.h)
 };
+
+// The published code cuts the user message at 12,000 characters (Python code points).
+constexpr int kReferencePromptChars = 12000;
+// s.promptCharLimit resolved: the characters kept, or SIZE_MAX for no cut. Throws InputError below -1.
+std::size_t promptCharLimitFor(const RunSettings& s);
 
 struct Progress {
     int done = 0, total = 0;
@@ -64,7 +72,7 @@ public:
     // Before the model loads: the resolved profile and how the run is placed (the progress header).
     virtual void onPlanned(const hw::Profile& profile, const hw::RunPlan& plan) {}
     virtual void onRunStarted(int total, int alreadyDone) {}
-    virtual void onSampleDone(const SampleResult& result) {}
+    virtual void onSampleDone(const results::SampleResult& result) {}
     virtual void onProgress(const Progress& p) {}
     virtual void onWarning(const std::string& message) {}   // e.g. a skipped record, with file:line
     virtual void onError(const std::string& message) {}     // the run stops after this

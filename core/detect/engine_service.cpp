@@ -52,7 +52,7 @@ TokenAttention EngineService::attention(const data::Sample& sample, int layer, i
         throw InputError("head (" + std::to_string(layer) + ", " + std::to_string(head) + ") is outside the model ("
                          + std::to_string(numLayers()) + " layers × " + std::to_string(numHeads()) + " heads)");
     PrepareOptions popt;
-    popt.reference = false; // offsets, half-open spans: the token texts are exact
+    popt.mode = results::Mode::Clean; // offsets, half-open spans: the token texts are exact
     const PreparedSample p = prepareSample(sample, impl_->tokenizer, impl_->format, popt);
     const int total = int(p.ids.size());
     const int rows = std::min(total - p.prefixLen, std::max(maxRows, 1));

@@ -27,7 +27,7 @@ double meanOf(const std::vector<ColumnAgreement>& v)
 }
 
 // Column c of ECS (ecs = true) or PKS over the matched units.
-ColumnAgreement agreement(const std::string& name, const std::vector<std::pair<const ScoredUnit*, const ScoredUnit*>>& units,
+ColumnAgreement agreement(const std::string& name, const std::vector<std::pair<const results::ScoredUnit*, const results::ScoredUnit*>>& units,
                           std::size_t c, bool ecs)
 {
     ColumnAgreement out;
@@ -64,13 +64,13 @@ bool FeatureAgreement::withinScale(double relative) const
     return true;
 }
 
-FeatureAgreement compareFeatures(const std::vector<SampleResult>& a, const std::vector<SampleResult>& b,
+FeatureAgreement compareFeatures(const std::vector<results::SampleResult>& a, const std::vector<results::SampleResult>& b,
                                  const std::vector<std::string>& ecsNames, const std::vector<std::string>& pksNames)
 {
-    std::map<std::string, const SampleResult*> byId;
+    std::map<std::string, const results::SampleResult*> byId;
     for (const auto& r : b) byId[r.sampleId] = &r;
     FeatureAgreement out;
-    std::vector<std::pair<const ScoredUnit*, const ScoredUnit*>> units;
+    std::vector<std::pair<const results::ScoredUnit*, const results::ScoredUnit*>> units;
     std::size_t matched = 0;
     for (const auto& ra : a) {
         auto it = byId.find(ra.sampleId);
@@ -79,12 +79,12 @@ FeatureAgreement compareFeatures(const std::vector<SampleResult>& a, const std::
             continue;
         }
         ++matched;
-        const SampleResult& rb = *it->second;
+        const results::SampleResult& rb = *it->second;
         if (ra.units.size() != rb.units.size())
             throw InputError("sample " + ra.sampleId + " has " + std::to_string(ra.units.size()) + " scored units in one run and " +
                              std::to_string(rb.units.size()) + " in the other (different level, mode or tokenizer?)");
         for (std::size_t u = 0; u < ra.units.size(); ++u) {
-            const ScoredUnit &ua = ra.units[u], &ub = rb.units[u];
+            const results::ScoredUnit &ua = ra.units[u], &ub = rb.units[u];
             if (ua.ecs.size() != ecsNames.size() || ub.ecs.size() != ecsNames.size() || ua.pks.size() != pksNames.size() ||
                 ub.pks.size() != pksNames.size())
                 throw InputError("sample " + ra.sampleId + ": feature columns differ between the runs");

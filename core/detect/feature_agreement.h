@@ -2,7 +2,7 @@
 // How closely two runs' features agree, column by column (torch-free): the fidelity of a quantised or
 // otherwise approximate run against a reference run over the same samples. Units are matched by sample id
 // and position, so both runs must use the same level, mode, copy heads and layers.
-#include "core/detect/sample_result.h"
+#include "core/results/sample_result.h"
 
 #include <cstddef>
 #include <string>
@@ -33,7 +33,7 @@ struct FeatureAgreement {
 
 // Throws hs::InputError when the column lists differ, no sample is shared, or a shared sample has a
 // different number of units in the two runs (different level, mode or tokeniser).
-FeatureAgreement compareFeatures(const std::vector<SampleResult>& a, const std::vector<SampleResult>& b,
+FeatureAgreement compareFeatures(const std::vector<results::SampleResult>& a, const std::vector<results::SampleResult>& b,
                                  const std::vector<std::string>& ecsNames, const std::vector<std::string>& pksNames);
 
 } // namespace hs::detect

@@ -59,7 +59,8 @@ PreparedSample prepareSample(const data::Sample& s, const tok::Tokenizer& tok, t
     PreparedSample p;
     p.sample = &s;
     const std::string user = cutCodePoints(s.prompt, opt.promptCharLimit);
-    const tok::ChatText chat = tok::applyChatTemplate(fmt, opt.systemPrompt, user, opt.reference);
+    const bool reference = opt.mode == results::Mode::Reference;
+    const tok::ChatText chat = tok::applyChatTemplate(fmt, opt.systemPrompt, user, reference);
     const std::string& templ = chat.text;
     refuseSurelyTooLong(s, templ.size() + s.response.size(), tok, opt);
     p.inputText = templ + s.response;
@@ -71,11 +72,15 @@ PreparedSample prepareSample(const data::Sample& s, const tok::Tokenizer& tok, t
     if (T > opt.maxTokens)
         throw InputError("sample " + s.id + ": " + std::to_string(T) + " tokens exceed the limit of " +
                          std::to_string(opt.maxTokens));
+    // Positions the model was never trained on: rotary embeddings extrapolate, but the features would be off.
+    if (opt.maxPositions > 0 && T > opt.maxPositions)
+        throw InputError("sample " + s.id + ": " + std::to_string(T) + " tokens are longer than the model's context (" +
+                         std::to_string(opt.maxPositions) + " positions, max_position_embeddings)");
 
 
     std::vector<std::pair<int, int>> hallu; // closed [h0, h1] (reference) or half-open as [h0, h1-1]
-    if (opt.reference) {
-        // SPEC §1.3 counts the tokens of re-tokenised prefixes, len(tok(template + response[:b])).
+    if (reference) {
+        // The reference (docs/detect.md §1) counts the tokens of re-tokenised prefixes, len(tok(template + response[:b])).
         // The same number is read off this one encoding's offsets: the tokens starting before b
         // (tests/detect/test_span_offsets.cpp checks the equivalence on Llama-2 and RAGTruth).
         auto at = [&](int byte) { return data::tokensStartingBefore(p.offsets, p.responseByteBegin + byte); };
@@ -124,25 +129,13 @@ PreparedSample prepareSample(const data::Sample& s, const tok::Tokenizer& tok, t
     // Token-level rows: position t predicts t+1. The reference labels row t by token t itself
     // [quirk]; clean labels it by the token it predicts.
     for (int t = p.firstRow(); t <= T - 2; ++t)
-        p.rowLabel.push_back(opt.reference ? p.tokenHallucinated[t] : p.tokenHallucinated[t + 1]);
+        p.rowLabel.push_back(reference ? p.tokenHallucinated[t] : p.tokenHallucinated[t + 1]);
     for (auto [r0, r1] : p.responseChunks) {
         int lab = 0;
         for (int t = std::max(0, r0); t < std::min(T, r1); ++t) lab |= p.tokenHallucinated[t];
         p.chunkLabel.push_back(lab);
     }
     return p;
-}
-
-std::string positionLimitWarning(const std::vector<PreparedSample>& prepared, std::int64_t maxPositions)
-{
-    std::size_t over = 0;
-    const PreparedSample* first = nullptr;
-    for (const auto& p : prepared)
-        if (maxPositions > 0 && static_cast<std::int64_t>(p.ids.size()) > maxPositions && over++ == 0) first = &p;
-    if (over == 0) return "";
-    return std::to_string(over) + " of " + std::to_string(prepared.size()) + " samples are longer than the model's "
-           "max_position_embeddings (" + std::to_string(maxPositions) + "), e.g. sample " + first->sample->id + " with " +
-           std::to_string(first->ids.size()) + " tokens: positions beyond it were never trained, features may be off";
 }
 
 } // namespace hs::detect

@@ -3,6 +3,7 @@
 // token spans of the prompt, the response chunks, the prompt chunks and the hallucinations.
 // Torch-free.
 #include "core/data/sample.h"
+#include "core/results/run_kind.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -40,19 +41,16 @@ struct PreparedSample {
 };
 
 struct PrepareOptions {
-    bool reference = true;                  // SPEC §1.3 prefix-count spans (quirks); false: offsets, half-open
+    results::Mode mode = results::Mode::Reference; // reference: prefix-count spans (quirks); clean: offsets, half-open
     std::string systemPrompt = "You are a helpful assistant.";
-    std::size_t promptCharLimit = 12000;    // the reference cuts the user message (characters)
+    std::size_t promptCharLimit = 12000;    // user-message characters kept (the reference cuts at 12,000); SIZE_MAX: all
     int maxTokens = 4096;                   // longer inputs are rejected with a warning
+    std::int64_t maxPositions = 0;          // > 0: inputs longer than the model's context (max_position_embeddings) are rejected
 };
 
 // Throws hs::InputError when the sample cannot be prepared (empty response, too long, ...).
 PreparedSample prepareSample(const data::Sample& s, const tok::Tokenizer& tok, tok::ChatFormat fmt,
                              const PrepareOptions& opt);
 
-// "" or one warning naming how many prepared inputs are longer than the model's max_position_embeddings
-// (positions it was never trained on: rotary embeddings extrapolate, but the features may be off) and the
-// first of them. A warning, not a refusal: small test models declare short contexts.
-std::string positionLimitWarning(const std::vector<PreparedSample>& prepared, std::int64_t maxPositions);
 
 } // namespace hs::detect

@@ -77,7 +77,7 @@ void summariseOnDevice(const PreparedSample& p, const SampleCaptures& c, const E
     const int64_t nResp = std::max<int64_t>(1, R - firstResp);
     const int rows = static_cast<int>(std::min<int64_t>(s.summaryBins, nResp));
     std::vector<std::pair<int, int>> cols = p.promptChunks;
-    if (!s.chunkLevel || cols.empty()) {
+    if (!s.chunkLevel() || cols.empty()) {
         cols.clear();
         int bins = static_cast<int>(std::min<int64_t>(s.summaryBins, P));
         for (int b = 0; b < bins; ++b)
@@ -110,7 +110,7 @@ DeviceFeatures computeOnDevice(const PreparedSample& p, const SampleCaptures& c,
     const int T = static_cast<int>(p.ids.size());
     const double V = static_cast<double>(s.vocab);
     const at::Device dev = c.finalNorm.device();
-    if (!s.chunkLevel) {
+    if (!s.chunkLevel()) {
         // Rows t = prefixLen-1 .. T-2 (each predicts t+1).
         const int64_t row0 = p.firstRow() - c.rowBase, n = T - p.prefixLen;
         at::Tensor pos = at::arange(p.firstRow(), T - 1, at::TensorOptions().dtype(at::kLong).device(dev));
@@ -119,12 +119,12 @@ DeviceFeatures computeOnDevice(const PreparedSample& p, const SampleCaptures& c,
         std::vector<int64_t> ids(p.ids.begin(), p.ids.end());
         at::Tensor idT = hostToDevice(at::tensor(ids, at::kLong), dev);
         at::Tensor emitted = idT.narrow(0, p.prefixLen, n);                        // row t emits ids[t+1]
-        f.ecs = s.reference ? tokenEcs(attn, c.finalNorm, pos, K, false)
+        f.ecs = s.reference() ? tokenEcs(attn, c.finalNorm, pos, K, false)
                             : groundingAttention(attn, emitted, idT.narrow(0, 0, p.prefixLen));
         // Clean PKS looks at the emitted token: the JSD of two whole distributions does not say whether
         // the FFN pushed toward the token actually written (docs/demo.md: 0.83 -> 0.97 held-out AUC).
-        auto [ref, clean] = layerDivergences(c, lens, s, row0, n, s.reference ? at::Tensor() : emitted); // [layers, n]
-        f.pks = s.reference ? ref * (1e6 / V) : clean;                               // mean over V x 1e6 [quirk]
+        auto [ref, clean] = layerDivergences(c, lens, s, row0, n, s.reference() ? at::Tensor() : emitted); // [layers, n]
+        f.pks = s.reference() ? ref * (1e6 / V) : clean;                               // mean over V x 1e6 [quirk]
     } else {
         const int64_t nr = static_cast<int64_t>(p.responseChunks.size());
         at::Tensor choice = mostAttendedPromptChunk(c.attn, c.rowBase, p.responseChunks, p.promptChunks); // [Hc, nr]
@@ -152,10 +152,10 @@ DeviceFeatures computeOnDevice(const PreparedSample& p, const SampleCaptures& c,
                 for (int64_t r = 0; r < nr; ++r) {
                     int64_t a = std::max<int64_t>(0, p.responseChunks[r].first - c.rowBase);
                     int64_t b = std::min<int64_t>(rowsAvail, p.responseChunks[r].second - c.rowBase);
-                    for (int64_t i = a; i < b; ++i) m[i][r] = s.reference ? 1.0f : 1.0f / static_cast<float>(b - a);
+                    for (int64_t i = a; i < b; ++i) m[i][r] = s.reference() ? 1.0f : 1.0f / static_cast<float>(b - a);
                 }
             }, dev);
-            f.pks = at::matmul((s.reference ? ref : clean).to(at::kFloat), M);   // [layers, nr]
+            f.pks = at::matmul((s.reference() ? ref : clean).to(at::kFloat), M);   // [layers, nr]
         } else {
             f.pks = at::zeros({static_cast<int64_t>(s.layers.size()), nr}, at::TensorOptions().dtype(at::kFloat).device(dev));
         }
@@ -165,11 +165,11 @@ DeviceFeatures computeOnDevice(const PreparedSample& p, const SampleCaptures& c,
 }
 
 // Fills the SampleResult from the host copies of one sample's DeviceFeatures.
-SampleResult assemble(const PreparedSample& p, const ExtractorSettings& s, const DeviceFeatures& f,
+results::SampleResult assemble(const PreparedSample& p, const ExtractorSettings& s, const DeviceFeatures& f,
                       const float* ecs, const float* pks, const float* summary)
 {
     const data::Sample& smp = *p.sample;
-    SampleResult res;
+    results::SampleResult res;
     res.sampleId = smp.id;
     res.sourceId = smp.sourceId;
     res.taskType = smp.taskType;
@@ -177,8 +177,8 @@ SampleResult assemble(const PreparedSample& p, const ExtractorSettings& s, const
     res.totalTokens = static_cast<int>(p.ids.size());
     const int64_t H = f.ecs.size(0), U = f.ecs.size(1), L = f.pks.size(0);
     for (int64_t i = 0; i < U; ++i) {
-        ScoredUnit u;
-        if (s.chunkLevel) {
+        results::ScoredUnit u;
+        if (s.chunkLevel()) {
             u.tokenBegin = p.responseChunks[static_cast<std::size_t>(i)].first;
             u.tokenEnd = p.responseChunks[static_cast<std::size_t>(i)].second;
             u.label = p.chunkLabel[static_cast<std::size_t>(i)];
@@ -196,7 +196,7 @@ SampleResult assemble(const PreparedSample& p, const ExtractorSettings& s, const
     // Response tokens for the GUI (text and offsets into the response).
     for (int t = p.prefixLen; t < res.totalTokens; ++t) {
         auto [b, e] = p.offsets[static_cast<std::size_t>(t)];
-        TokenInfo ti;
+        results::TokenInfo ti;
         ti.charStart = std::max(0, b - p.responseByteBegin);
         ti.charEnd = std::max(0, e - p.responseByteBegin);
         ti.text = e > b ? p.inputText.substr(b, e - b) : std::string();
@@ -208,7 +208,7 @@ SampleResult assemble(const PreparedSample& p, const ExtractorSettings& s, const
         const int64_t rows = f.summary.size(1), cols = f.summary.size(2);
         const std::size_t cells = static_cast<std::size_t>(rows * cols);
         for (std::size_t h = 0; h < f.summaryHeads.size(); ++h) {
-            AttentionSummary sum;
+            results::AttentionSummary sum;
             sum.layer = f.summaryHeads[h].first;
             sum.head = f.summaryHeads[h].second;
             sum.rows = static_cast<int>(rows);
@@ -236,7 +236,7 @@ void requireFinite(const PreparedSample& p, const float* values, int64_t rows, i
 
 } // namespace
 
-std::vector<SampleResult> extractBatch(const std::vector<const PreparedSample*>& samples,
+std::vector<results::SampleResult> extractBatch(const std::vector<const PreparedSample*>& samples,
                                        const std::vector<const SampleCaptures*>& captures, const LensFn& lens,
                                        const ExtractorSettings& s)
 {
@@ -249,7 +249,7 @@ std::vector<SampleResult> extractBatch(const std::vector<const PreparedSample*>&
         flat.push_back(f.pks.to(at::kFloat).reshape({-1}));
         if (f.summary.defined()) flat.push_back(f.summary.to(at::kFloat).reshape({-1}));
     }
-    std::vector<SampleResult> out;
+    std::vector<results::SampleResult> out;
     if (feats.empty()) return out;
     at::Tensor host = at::cat(flat).cpu().contiguous();   // the batch's one host synchronisation
     const float* v = host.data_ptr<float>();
@@ -271,7 +271,7 @@ std::vector<SampleResult> extractBatch(const std::vector<const PreparedSample*>&
     return out;
 }
 
-SampleResult extractFeatures(const PreparedSample& p, const SampleCaptures& c, const LensFn& lens,
+results::SampleResult extractFeatures(const PreparedSample& p, const SampleCaptures& c, const LensFn& lens,
                              const ExtractorSettings& s)
 {
     return extractBatch({&p}, {&c}, lens, s).front();

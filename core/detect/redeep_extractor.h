@@ -1,8 +1,8 @@
 #pragma once
-// ReDeEP feature extraction for one sample from the engine's named captures (SPEC §3, §4).
+// ReDeEP feature extraction for one sample from the engine's named captures (docs/detect.md §3 token level, §4 chunk level).
 // Internal to core/detect: includes ATen, never included by Qt code.
 #include "core/detect/prepared_sample.h"
-#include "core/detect/sample_result.h"
+#include "core/results/sample_result.h"
 
 #include <ATen/core/Tensor.h>
 
@@ -13,7 +13,8 @@
 
 namespace hs::detect {
 
-// What the forward pass captured for one sequence (float32, any device).
+// What the forward pass captured for one sequence (in the run's dtype, on any device; the math converts
+// to float32 where it needs to).
 struct SampleCaptures {
     int64_t rowBase = 0;              // position of the first captured query row
     at::Tensor attn;                  // [Hc, R, P]: copy heads, rows rowBase..rowBase+R-1, keys 0..P-1 (P = prefixLen)
@@ -28,8 +29,10 @@ using LensFn = std::function<at::Tensor(const at::Tensor& resid, int64_t v0, int
 using EmbedFn = std::function<at::Tensor(const std::vector<std::string>& texts)>;
 
 struct ExtractorSettings {
-    bool chunkLevel = false;
-    bool reference = true;
+    results::Level level = results::Level::Token;
+    results::Mode mode = results::Mode::Reference;
+    bool chunkLevel() const { return level == results::Level::Chunk; }
+    bool reference() const { return mode == results::Mode::Reference; }
     std::vector<std::pair<int, int>> heads;   // copy heads (layer, head)
     std::vector<int> layers;                  // knowledge layers
     int64_t vocab = 0;
@@ -42,11 +45,11 @@ struct ExtractorSettings {
 
 // A batch: every sample's features are computed on the captures' device, then moved to the host
 // with a single transfer (one host synchronisation per batch).
-std::vector<SampleResult> extractBatch(const std::vector<const PreparedSample*>& samples,
+std::vector<results::SampleResult> extractBatch(const std::vector<const PreparedSample*>& samples,
                                        const std::vector<const SampleCaptures*>& captures, const LensFn& lens,
                                        const ExtractorSettings& s);
 // One sample (extractBatch of one).
-SampleResult extractFeatures(const PreparedSample& p, const SampleCaptures& c, const LensFn& lens,
+results::SampleResult extractFeatures(const PreparedSample& p, const SampleCaptures& c, const LensFn& lens,
                              const ExtractorSettings& s);
 
 } // namespace hs::detect

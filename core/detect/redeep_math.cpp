@@ -89,7 +89,7 @@ LensDivergence lensDivergence(const LogitsSliceFn& logitsSlice, int64_t vocab, i
         at::Tensor far = at::clamp_min(d, 0) + at::log1p(at::exp(-d.abs())) - 0.6931471805599453;
         at::Tensor mMinusA = at::where(d.abs() < 1, near, far), mMinusB = mMinusA - d;
         at::Tensor p = la.exp(), q = lb.exp(), m = (la + mMinusA).exp();
-        // reference: F.kl_div(log_x, m) = m (log m − log x) for x = p and q, averaged (SPEC's quirk)
+        // reference: F.kl_div(log_x, m) = m (log m − log x) for x = p and q, averaged (a reference quirk, docs/detect.md §3)
         ref += (0.5 * (m * mMinusA + m * mMinusB)).sum(1);
         // clean: the textbook JSD, ½ KL(p‖m) + ½ KL(q‖m)
         clean -= (0.5 * (p * mMinusA + q * mMinusB)).sum(1);

@@ -1,5 +1,5 @@
 #pragma once
-// The tensor math of ReDeEP's features (SPEC §3, §4), separate from model and pipeline so that it
+// The tensor math of ReDeEP's features (docs/detect.md §3, §4), separate from model and pipeline so that it
 // can be tested on its own. Internal to core/detect: includes ATen, never included by Qt code.
 #include <ATen/core/Tensor.h>
 
@@ -30,7 +30,7 @@ using LogitsSliceFn = std::function<std::pair<at::Tensor, at::Tensor>(int64_t v0
 LensDivergence lensDivergence(const LogitsSliceFn& logitsSlice, int64_t vocab, int64_t vocabSlice,
                               const at::Tensor& target = at::Tensor());
 
-// Token-level ECS (SPEC §4). attn: [Hc, R, P] attention of R query rows over the P prompt keys
+// Token-level ECS (docs/detect.md §3). attn: [Hc, R, P] attention of R query rows over the P prompt keys
 // (rows normalised over all keys <= t); hidden: [T, D] final normed states; rowPos: [R] positions.
 // For each head and row: the K most attended prompt positions, the mean of their hidden states,
 // cosine with the row's own hidden state. Returns [Hc, R]. `skipFirst` excludes key 0 (the BOS
@@ -44,7 +44,7 @@ at::Tensor tokenEcs(const at::Tensor& attn, const at::Tensor& hidden, const at::
 // absent from the context scores 0. attn: [Hc, R, P]; nextIds: [R]; promptIds: [P]. Returns [Hc, R].
 at::Tensor groundingAttention(const at::Tensor& attn, const at::Tensor& nextIds, const at::Tensor& promptIds);
 
-// Chunk-level prompt-chunk choice (SPEC §3): for each head and response chunk, the prompt chunk
+// Chunk-level prompt-chunk choice (docs/detect.md §4): for each head and response chunk, the prompt chunk
 // with the largest raw attention sum (first on ties). attn: [Hc, R, P] for query rows starting at
 // position rowBase; chunks are absolute [begin, end) spans. Returns [Hc, nResponseChunks] int64.
 at::Tensor mostAttendedPromptChunk(const at::Tensor& attn, int64_t rowBase,

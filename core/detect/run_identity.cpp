@@ -58,8 +58,10 @@ std::string runSettingsJson(const RunSettings& s, const std::vector<std::pair<in
     nlohmann::json j;
     j["model"] = s.modelDir;
     j["dataset"] = s.datasetPath;
-    j["level"] = s.level;
-    j["mode"] = s.mode;
+    j["level"] = results::levelName(s.level);
+    j["mode"] = results::modeName(s.mode);
+    const std::size_t cut = promptCharLimitFor(s);
+    j["prompt_char_limit"] = cut == SIZE_MAX ? nlohmann::json(nullptr) : nlohmann::json(cut);  // null: no cut
     j["profile"] = plan.profile.name;
     j["profile_label"] = plan.profile.label;
     if (plan.profile.name == "custom") {
@@ -114,7 +116,9 @@ std::string runHash(const RunSettings& s, const std::vector<std::pair<int, int>>
     // v2: clean token PKS = emitted-token lift, clean token ECS = grounding attention
     // v3: lens divergences without the m·log m − m·log p cancellation
     mix("features-v3");
-    mix(s.level); mix(s.mode); mix(plan.profile.name); mix(s.embedderDir);
+    mix(results::levelName(s.level)); mix(results::modeName(s.mode)); mix(plan.profile.name); mix(s.embedderDir);
+    const std::size_t cut = promptCharLimitFor(s);
+    mix("prompt-chars:" + (cut == SIZE_MAX ? std::string("all") : std::to_string(cut)));
     if (plan.profile.name == "custom") mix(plan.profile.label);  // its memory sets the batch budget
     // How the numbers are computed: a resumed run must not mix weight formats, dtypes or CPU and GPU.
     mix(plan.hw.dtype); mix(plan.hw.format); mix(plan.deviceKind());

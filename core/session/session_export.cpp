@@ -1,5 +1,7 @@
 #include "core/session/session_export.h"
 
+#include "core/results/feature_columns.h"
+#include "core/util/csv.h"
 #include "core/util/error.h"
 #include "core/util/json_util.h"
 
@@ -18,28 +20,7 @@ std::string floatText(double v)
     return buf;
 }
 
-std::string joinCsv(const std::vector<std::string>& fields)
-{
-    std::string line;
-    for (std::size_t i = 0; i < fields.size(); ++i) {
-        if (i) line += ',';
-        line += csvField(fields[i]);
-    }
-    return line + "\n";
-}
-
 } // namespace
-
-std::string csvField(const std::string& s)
-{
-    if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-    std::string q = "\"";
-    for (char c : s) {
-        if (c == '"') q += '"';
-        q += c;
-    }
-    return q + "\"";
-}
 
 std::map<std::string, double> sampleScores(const nlohmann::json& metrics)
 {
@@ -74,12 +55,12 @@ ExportSummary exportSession(const SessionStore& store, ExportFormat format, Expo
 
     if (level == ExportLevel::Sample) {
         if (csv)
-            out << joinCsv({"id", "source_id", "task", "label", "score", "units", "prompt_tokens", "total_tokens",
+            out << csvLine({"id", "source_id", "task", "label", "score", "units", "prompt_tokens", "total_tokens",
                             "seconds"});
         for (const auto& r : results) {
             auto sc = scores.find(r.sampleId);
             if (csv) {
-                out << joinCsv({r.sampleId, r.sourceId, r.taskType, std::to_string(r.responseLabel),
+                out << csvLine({r.sampleId, r.sourceId, r.taskType, std::to_string(r.responseLabel),
                                 sc == scores.end() ? "" : floatText(sc->second), std::to_string(r.units.size()),
                                 std::to_string(r.promptTokens), std::to_string(r.totalTokens), floatText(r.seconds)});
             } else {
@@ -96,15 +77,15 @@ ExportSummary exportSession(const SessionStore& store, ExportFormat format, Expo
         std::vector<std::string> ecsCols = ecsNames, pksCols = pksNames;
         for (const auto& r : results) {
             if (r.units.empty()) continue;
-            for (std::size_t k = ecsCols.size(); k < r.units[0].ecs.size(); ++k) ecsCols.push_back("ecs_" + std::to_string(k));
-            for (std::size_t k = pksCols.size(); k < r.units[0].pks.size(); ++k) pksCols.push_back("pks_" + std::to_string(k));
+            ecsCols = results::ecsColumnsFor(ecsCols, r.units[0].ecs.size());
+            pksCols = results::pksColumnsFor(pksCols, r.units[0].pks.size());
             break;
         }
         if (csv) {
             std::vector<std::string> header{"sample_id", "unit", "token_begin", "token_end", "label"};
             for (const auto& n : ecsCols) header.push_back("ecs " + n);
             for (const auto& n : pksCols) header.push_back("pks " + n);
-            out << joinCsv(header);
+            out << csvLine(header);
         }
         for (const auto& r : results) {
             for (std::size_t u = 0; u < r.units.size(); ++u) {
@@ -116,7 +97,7 @@ ExportSummary exportSession(const SessionStore& store, ExportFormat format, Expo
                         f.push_back(k < unit.ecs.size() ? floatText(unit.ecs[k]) : "");
                     for (std::size_t k = 0; k < pksCols.size(); ++k)
                         f.push_back(k < unit.pks.size() ? floatText(unit.pks[k]) : "");
-                    out << joinCsv(f);
+                    out << csvLine(f);
                 } else {
                     nlohmann::json ecs = nlohmann::json::object(), pks = nlohmann::json::object();
                     for (std::size_t k = 0; k < unit.ecs.size() && k < ecsCols.size(); ++k) ecs[ecsCols[k]] = unit.ecs[k];

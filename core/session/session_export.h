@@ -27,7 +27,4 @@ std::map<std::string, double> sampleScores(const nlohmann::json& metrics);
 // column per ECS and PKS name. JSON writes {"run": {...}, "rows": [ {...}, ... ]}.
 ExportSummary exportSession(const SessionStore& store, ExportFormat format, ExportLevel level, std::ostream& out);
 
-// RFC 4180 quoting: fields holding a comma, quote or newline are quoted, quotes doubled.
-std::string csvField(const std::string& s);
-
 } // namespace hs::session

@@ -2,6 +2,7 @@
 #include "core/session/blob_codec.h"
 #include "core/session/session_store.h"
 #include "core/session/session_store_impl.h"
+#include "core/results/result_table.h"
 #include "core/util/error.h"
 
 #include <algorithm>
@@ -34,9 +35,9 @@ const char* kSampleColumns =
     "token_texts, token_offsets";
 
 // Fills the sample-level fields of a result from a row selected with kSampleColumns.
-detect::SampleResult resultFromRow(const Statement& st)
+results::SampleResult resultFromRow(const Statement& st)
 {
-    detect::SampleResult r;
+    results::SampleResult r;
     r.sampleId = st.getText(1);
     r.sourceId = st.getText(2);
     r.taskType = st.getText(3);
@@ -59,7 +60,7 @@ constexpr const char* kScoringOrder = "ORDER BY total_tokens, id";
 
 // Attaches units and attention summaries to results keyed by sample seq. `where` restricts both
 // queries to one sample when given.
-void attachUnits(Database& db, std::map<std::int64_t, detect::SampleResult*>& bySeq, const std::string& where,
+void attachUnits(Database& db, std::map<std::int64_t, results::SampleResult*>& bySeq, const std::string& where,
                  std::int64_t seq)
 {
     Statement u = db.prepare("SELECT sample_seq, token_begin, token_end, label, ecs, pks FROM units " + where +
@@ -68,7 +69,7 @@ void attachUnits(Database& db, std::map<std::int64_t, detect::SampleResult*>& by
     while (u.step()) {
         auto it = bySeq.find(u.getInt(0));
         if (it == bySeq.end()) continue;
-        detect::ScoredUnit unit;
+        results::ScoredUnit unit;
         unit.tokenBegin = static_cast<int>(u.getInt(1));
         unit.tokenEnd = static_cast<int>(u.getInt(2));
         unit.label = static_cast<int>(u.getInt(3));
@@ -82,7 +83,7 @@ void attachUnits(Database& db, std::map<std::int64_t, detect::SampleResult*>& by
     while (a.step()) {
         auto it = bySeq.find(a.getInt(0));
         if (it == bySeq.end()) continue;
-        detect::AttentionSummary s;
+        results::AttentionSummary s;
         s.layer = static_cast<int>(a.getInt(1));
         s.head = static_cast<int>(a.getInt(2));
         s.rows = static_cast<int>(a.getInt(3));
@@ -120,7 +121,7 @@ int SessionStore::sampleCount() const
     return static_cast<int>(st.getInt(0));
 }
 
-void SessionStore::saveSample(const data::Sample& sample, const detect::SampleResult& result)
+void SessionStore::saveSample(const data::Sample& sample, const results::SampleResult& result)
 {
     const std::string id = result.sampleId.empty() ? sample.id : result.sampleId;
     if (id.empty()) throw Error("session: cannot save a sample without an id");
@@ -188,31 +189,31 @@ void SessionStore::saveSample(const data::Sample& sample, const detect::SampleRe
     tx.commit();
 }
 
-std::vector<detect::SampleResult> SessionStore::loadResults() const
+std::vector<results::SampleResult> SessionStore::loadResults() const
 {
     std::lock_guard<std::mutex> lock(d_->mutex);
-    std::vector<detect::SampleResult> out;
+    std::vector<results::SampleResult> out;
     std::vector<std::int64_t> seqs;
     Statement st = d_->db.prepare(std::string("SELECT ") + kSampleColumns + " FROM samples " + kScoringOrder);
     while (st.step()) {
         seqs.push_back(st.getInt(0));
         out.push_back(resultFromRow(st));
     }
-    std::map<std::int64_t, detect::SampleResult*> bySeq;
+    std::map<std::int64_t, results::SampleResult*> bySeq;
     for (std::size_t i = 0; i < out.size(); ++i) bySeq[seqs[i]] = &out[i];
     attachUnits(d_->db, bySeq, "", 0);
     return out;
 }
 
-detect::SampleResult SessionStore::loadResult(const std::string& sampleId) const
+results::SampleResult SessionStore::loadResult(const std::string& sampleId) const
 {
     std::lock_guard<std::mutex> lock(d_->mutex);
     Statement st = d_->db.prepare(std::string("SELECT ") + kSampleColumns + " FROM samples WHERE id = ?1");
     st.bind(1, sampleId);
     if (!st.step()) throw InputError("session " + path() + " has no sample '" + sampleId + "'");
     const std::int64_t seq = st.getInt(0);
-    detect::SampleResult r = resultFromRow(st);
-    std::map<std::int64_t, detect::SampleResult*> bySeq{{seq, &r}};
+    results::SampleResult r = resultFromRow(st);
+    std::map<std::int64_t, results::SampleResult*> bySeq{{seq, &r}};
     attachUnits(d_->db, bySeq, "WHERE sample_seq = ?1", seq);
     return r;
 }
@@ -241,53 +242,35 @@ data::Sample SessionStore::loadSample(const std::string& sampleId) const
 
 analysis::FeatureTable SessionStore::featureTable() const
 {
-    analysis::FeatureTable t;
-    t.ecsNames = ecsNames();
-    t.pksNames = pksNames();
-    std::lock_guard<std::mutex> lock(d_->mutex);
-    std::map<std::int64_t, int> responseOf;   // sample seq -> index into responseIds
-    Statement s = d_->db.prepare(std::string("SELECT seq, id, response_label FROM samples ") + kScoringOrder);
-    while (s.step()) {
-        responseOf[s.getInt(0)] = static_cast<int>(t.responseIds.size());
-        t.responseIds.push_back(s.getText(1));
-        t.responseLabels.push_back(static_cast<int>(s.getInt(2)));
-    }
-    std::vector<int> maxRowLabel(t.responseIds.size(), 0);
-    bool namesChecked = false;
-    Statement u = d_->db.prepare(
-        "SELECT u.sample_seq, u.label, u.ecs, u.pks, u.token_begin, u.token_end FROM units u JOIN samples s ON "
-        "s.seq = u.sample_seq ORDER BY s.total_tokens, s.id, u.idx");
-    while (u.step()) {
-        const auto owner = responseOf.find(u.getInt(0));
-        if (owner == responseOf.end())
-            throw InputError("session " + path() + ": a unit belongs to no stored sample (damaged file?)");
-        const int resp = owner->second;
-        const auto ecs = blob::decodeFloats(u.getBlob(2));
-        const auto pks = blob::decodeFloats(u.getBlob(3));
-        if (!namesChecked) {
-            // Sessions written without setFeatureNames() still give a usable table.
-            if (t.ecsNames.empty())
-                for (std::size_t k = 0; k < ecs.size(); ++k) t.ecsNames.push_back("ecs_" + std::to_string(k));
-            if (t.pksNames.empty())
-                for (std::size_t k = 0; k < pks.size(); ++k) t.pksNames.push_back("pks_" + std::to_string(k));
-            namesChecked = true;
+    const std::vector<std::string> ecs = ecsNames(), pks = pksNames();
+    std::vector<results::SampleResult> units;   // id, label and units only: what a table row needs
+    {
+        std::lock_guard<std::mutex> lock(d_->mutex);
+        std::map<std::int64_t, std::size_t> sampleOf;   // sample seq -> index into units
+        Statement s = d_->db.prepare(std::string("SELECT seq, id, response_label FROM samples ") + kScoringOrder);
+        while (s.step()) {
+            sampleOf[s.getInt(0)] = units.size();
+            results::SampleResult r;
+            r.sampleId = s.getText(1);
+            r.responseLabel = static_cast<int>(s.getInt(2));
+            units.push_back(std::move(r));
         }
-        if (ecs.size() != t.ecsNames.size() || pks.size() != t.pksNames.size())
-            throw InputError("session " + path() + ": sample " + t.responseIds[resp] + " has a unit with " +
-                        std::to_string(ecs.size()) + " ECS / " + std::to_string(pks.size()) +
-                        " PKS values but the run names " + std::to_string(t.ecsNames.size()) + " / " +
-                        std::to_string(t.pksNames.size()));
-        const int label = static_cast<int>(u.getInt(1));
-        t.rowResponse.push_back(resp);
-        t.rowLabel.push_back(label);
-        t.rowTokenBegin.push_back(static_cast<int>(u.getInt(4)));
-        t.rowTokenEnd.push_back(static_cast<int>(u.getInt(5)));
-        maxRowLabel[resp] = std::max(maxRowLabel[resp], label);
-        t.ecs.insert(t.ecs.end(), ecs.begin(), ecs.end());
-        t.pks.insert(t.pks.end(), pks.begin(), pks.end());
+        Statement u = d_->db.prepare("SELECT sample_seq, label, ecs, pks, token_begin, token_end FROM units ORDER BY sample_seq, idx");
+        while (u.step()) {
+            const auto owner = sampleOf.find(u.getInt(0));
+            if (owner == sampleOf.end())
+                throw InputError("session " + path() + ": a unit belongs to no stored sample (damaged file?)");
+            results::ScoredUnit unit;
+            unit.label = static_cast<int>(u.getInt(1));
+            unit.ecs = blob::decodeFloats(u.getBlob(2));
+            unit.pks = blob::decodeFloats(u.getBlob(3));
+            unit.tokenBegin = static_cast<int>(u.getInt(4));
+            unit.tokenEnd = static_cast<int>(u.getInt(5));
+            units[owner->second].units.push_back(std::move(unit));
+        }
     }
-    for (std::size_t i = 0; i < t.responseLabels.size(); ++i)
-        if (t.responseLabels[i] < 0) t.responseLabels[i] = maxRowLabel[i];
+    // Sessions written without setFeatureNames() still give a usable table ("ecs_k" / "pks_k").
+    analysis::FeatureTable t = results::tableOf(units, ecs, pks, "session " + path());
     requireFiniteFeatures(t, "session " + path());
     return t;
 }

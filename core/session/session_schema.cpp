@@ -31,7 +31,7 @@ CREATE TABLE samples (
     model TEXT NOT NULL,
     split TEXT NOT NULL,
     sample_label INTEGER NOT NULL,          -- data::Sample::responseLabel (-1 unknown)
-    response_label INTEGER NOT NULL,        -- detect::SampleResult::responseLabel
+    response_label INTEGER NOT NULL,        -- results::SampleResult::responseLabel
     prompt_tokens INTEGER NOT NULL,
     total_tokens INTEGER NOT NULL,
     seconds REAL NOT NULL,

@@ -5,7 +5,7 @@
 // in flight and re-running the same command resumes. Torch-free and Qt-free.
 #include "core/analysis/feature_table.h"
 #include "core/data/sample.h"
-#include "core/detect/sample_result.h"
+#include "core/results/sample_result.h"
 
 #include <nlohmann/json.hpp>
 
@@ -67,11 +67,11 @@ public:
 
     // One transaction: the sample row (text, spans, labels), its units (features as float32 BLOBs),
     // token info and attention summaries. Saving an id again replaces it (never duplicates).
-    void saveSample(const data::Sample& sample, const detect::SampleResult& result);
+    void saveSample(const data::Sample& sample, const results::SampleResult& result);
 
     // Results in scoring order.
-    std::vector<detect::SampleResult> loadResults() const;
-    detect::SampleResult loadResult(const std::string& sampleId) const;   // throws InputError if absent
+    std::vector<results::SampleResult> loadResults() const;
+    results::SampleResult loadResult(const std::string& sampleId) const;   // throws InputError if absent
     // The stored sample (prompt, response, spans, labels) for display.
     data::Sample loadSample(const std::string& sampleId) const;           // throws InputError if absent
 

@@ -153,6 +153,32 @@ TEST_CASE("cross-validation: every response held out once; learned methods beat 
     CHECK_THROWS_AS(crossValidate(t, [] { return makeMethod(MethodOptions{}); }, 1, 0), hs::InputError);
 }
 
+TEST_CASE("cross-validation on several threads gives the figures of one thread, fold for fold")
+{
+    FeatureTable t = syntheticTable(5);
+    MethodOptions o;
+    o.name = "ensemble";
+    o.grid.maxN = 3;
+    o.grid.maxK = 3;
+    o.grid.alphas = {0.5, 1.0};
+    const auto make = [&] { return makeMethod(o); };
+    RepeatedCv one = repeatedCrossValidate(t, make, 4, {0, 1}, ThresholdMode::InnerCv, 1);
+    RepeatedCv three = repeatedCrossValidate(t, make, 4, {0, 1}, ThresholdMode::InnerCv, 3);
+    REQUIRE(one.runs.size() == 2);
+    REQUIRE(three.runs.size() == 2);
+    for (std::size_t s = 0; s < 2; ++s) {
+        CHECK(one.runs[s].response == three.runs[s].response);
+        CHECK(one.runs[s].score == three.runs[s].score);
+        CHECK(one.runs[s].threshold == three.runs[s].threshold);
+        REQUIRE(one.runs[s].folds.size() == three.runs[s].folds.size());
+        for (std::size_t f = 0; f < one.runs[s].folds.size(); ++f) CHECK(one.runs[s].folds[f].fitted == three.runs[s].folds[f].fitted);
+    }
+    CHECK(one.pooledAuc.mean == three.pooledAuc.mean);
+    CHECK(one.pooledF1.sd == three.pooledF1.sd);
+    // A failing fold fails the whole run, whichever thread met it.
+    CHECK_THROWS_AS(repeatedCrossValidate(t, make, 1, {0, 1}, ThresholdMode::InnerCv, 2), hs::InputError);
+}
+
 TEST_CASE("chunk features: within-response deviations centre each response; groups switch")
 {
     FeatureTable t = syntheticTable(3);

@@ -54,7 +54,7 @@ TEST_CASE("reference ReDeEP chunk regression reproduces AUC 0.7473 / PCC 0.4207 
     double pcc = pearson(rs.score, rs.label);
     CHECK(std::abs(auc - 0.7472542667509481) < 1e-12);
     CHECK(std::abs(pcc - 0.42072074189229686) < 1e-12);
-    // The chunk-level AUC of d quoted in SPEC section 3.
+    // The chunk-level AUC of d quoted in docs/analysis.md section 1.
     RedeepModel model = fitRedeep(t, sel, p);
     CHECK(rocAuc(redeepRowScores(t, model), t.rowLabel) == doctest::Approx(0.7716).epsilon(0.0005));
 }

@@ -49,7 +49,7 @@ TEST_CASE("alignment: reference mode counts the tokens that start before each bo
     CHECK(h == TokenSpan{3, 3});
     CHECK(tokenInSpan(3, h, SpanMode::Reference));
     CHECK_FALSE(tokenInSpan(2, h, SpanMode::Reference));
-    // the inclusive end: a chunk starting right after the span still overlaps it (SPEC §1.3 quirk)
+    // the inclusive end: a chunk starting right after the span still overlaps it (a reference quirk, docs/detect.md §1)
     TokenSpan span{2, 3}; // " cat" exactly: [tokens(3), tokens(7)] = [2, 3]
     CHECK(rangeOverlapsSpan({3, 5}, span, SpanMode::Reference));
     CHECK_FALSE(rangeOverlapsSpan({3, 5}, span, SpanMode::Clean));

@@ -3,6 +3,7 @@
 // models, and through `halluscope-cli heads --find-copy-heads`.
 #include "core/detect/copy_head_finder.h"
 #include "core/detect/copy_heads.h"
+#include "core/results/feature_columns.h"
 #include "core/util/file_util.h"
 #include "tests/test_support.h"
 
@@ -49,7 +50,7 @@ TEST_CASE("copy-head finder reproduces the Python copy scores of the demo model"
     CHECK(sc.positions == py["positions"].get<long>());
     REQUIRE(sc.ranked.size() == 16);
     for (const auto& h : sc.ranked) {
-        CAPTURE(detect::headName(h.layer, h.head));
+        CAPTURE(hs::results::headColumn(h.layer, h.head));
         CHECK(std::fabs(h.target - py["target"][h.layer][h.head].get<double>()) < 1e-3);
         CHECK(std::fabs(h.prev - py["prev"][h.layer][h.head].get<double>()) < 1e-3);
     }

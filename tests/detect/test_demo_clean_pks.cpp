@@ -52,19 +52,19 @@ TEST_CASE("clean token PKS on a fixture model is the FFN's lift of the emitted t
     s.hallucinations.push_back({1, 10});
     tok::Tokenizer tk = tok::Tokenizer::fromDir(dir);
     detect::PrepareOptions po;
-    po.reference = false;
+    po.mode = results::Mode::Clean;
     detect::PreparedSample p = detect::prepareSample(s, tk, tok::ChatFormat::None, po);
     detect::ModelRunner runner(dir, model::LoadOptions{});
     std::vector<int> layers;
     for (int l = 0; l < runner.numLayers(); ++l) layers.push_back(l);
     auto caps = runner.run({&p}, {{0, 0}}, layers);
     detect::ExtractorSettings es;
-    es.reference = false;
+    es.mode = results::Mode::Clean;
     es.heads = {{0, 0}};
     es.layers = layers;
     es.vocab = runner.vocab();
     es.vocabSlice = 100; // the sliced gather path
-    detect::SampleResult r = detect::extractFeatures(p, caps[0], runner.lens(), es);
+    results::SampleResult r = detect::extractFeatures(p, caps[0], runner.lens(), es);
     const int n = static_cast<int>(p.ids.size()) - p.prefixLen;
     REQUIRE(static_cast<int>(r.units.size()) == n);
     const auto lens = runner.lens();

@@ -1,7 +1,7 @@
 // End-to-end `halluscope-cli detect` on the fixture model over RAGTruth-shaped samples (the demo
 // test split), including the kill/resume guarantee: SIGKILL mid-run several times, resume, and
 // the final session equals an uninterrupted one (no sample lost or duplicated).
-#include "core/detect/sample_result.h"
+#include "core/results/sample_result.h"
 #include "core/session/session_store.h"
 #include "core/util/file_util.h"
 #include "tests/test_support.h"
@@ -59,7 +59,7 @@ void expectSameSessions(const std::string& a, const std::string& b)
     session::SessionStore sa(a), sb(b);
     auto ra = sa.loadResults(), rb = sb.loadResults();
     REQUIRE(ra.size() == rb.size());
-    auto byId = [](std::vector<detect::SampleResult>& v) {
+    auto byId = [](std::vector<results::SampleResult>& v) {
         std::sort(v.begin(), v.end(), [](auto& x, auto& y) { return x.sampleId < y.sampleId; });
     };
     byId(ra);

@@ -55,7 +55,7 @@ TEST_CASE("--embedder: chunk ECS is the cosine of text embeddings, as published"
     for (auto& s : data::loadDataset(demo() + "/data", {}, report)) samples[s.id] = s;
     detect::BertEmbedder embedder(bert(), "cpu");
     const auto ra = a.loadResults();
-    std::map<std::string, detect::SampleResult> rb;
+    std::map<std::string, results::SampleResult> rb;
     for (auto& r : b.loadResults()) rb[r.sampleId] = r;
     REQUIRE(ra.size() == 30);
     int differing = 0, checked = 0;

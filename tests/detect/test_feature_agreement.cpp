@@ -7,6 +7,8 @@
 #include <cmath>
 
 using namespace hs::detect;
+using hs::results::SampleResult;
+using hs::results::ScoredUnit;
 
 namespace {
 

@@ -1,4 +1,4 @@
-// C++ ReDeEP features against the plain-Python transcription of SPEC (tools/golden/redeep_reference.py)
+// C++ ReDeEP features against the plain-Python transcription of the published code (tools/golden/redeep_reference.py)
 // run with Hugging Face transformers on the tiny fixture models. Reference mode, all heads, all layers.
 #include "core/data/sample.h"
 #include "core/detect/model_runner.h"
@@ -86,12 +86,12 @@ void runGolden(const std::string& modelName, const std::string& device)
         auto caps = runner.run({&p}, heads, layers);
         for (bool chunk : {false, true}) {
             detect::ExtractorSettings es;
-            es.chunkLevel = chunk;
+            es.level = chunk ? results::Level::Chunk : results::Level::Token;
             es.heads = heads;
             es.layers = layers;
             es.vocab = runner.vocab();
             es.vocabSlice = 100; // exercise the sliced two-pass path
-            detect::SampleResult r = detect::extractFeatures(p, caps[0], runner.lens(), es);
+            results::SampleResult r = detect::extractFeatures(p, caps[0], runner.lens(), es);
             const json& rows = gs[chunk ? "chunk_rows" : "token_rows"];
             REQUIRE(r.units.size() == rows.size());
             for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -99,11 +99,11 @@ void runGolden(const std::string& modelName, const std::string& device)
                 checkClose(r.units[i].ecs, rows[i]["ecs"], 1e-4, 0, chunk ? "chunk ecs" : "token ecs");
                 checkClose(r.units[i].pks, rows[i]["pks"], 1e-4, 1e-4, chunk ? "chunk pks" : "token pks");
             }
-            es.reference = false;
+            es.mode = results::Mode::Clean;
             // Clean chunk PKS only: clean ECS differs by design, and the clean token PKS is the
             // emitted-token lift (tested in test_demo_clean_pks.cpp), not this JSD.
             if (!chunk) continue;
-            detect::SampleResult rc = detect::extractFeatures(p, caps[0], runner.lens(), es);
+            results::SampleResult rc = detect::extractFeatures(p, caps[0], runner.lens(), es);
             for (std::size_t i = 0; i < rows.size(); ++i)
                 checkClose(rc.units[i].pks, rows[i]["pks_clean"], 1e-5, 1e-4, "chunk pks clean");
         }

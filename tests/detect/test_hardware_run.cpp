@@ -2,7 +2,7 @@
 // single-device session; the out-of-memory back-off (through the HS_INJECT_OOM hook) halves batches and
 // skips what does not fit alone; bad hardware requests exit with code 2 and one message; the session
 // stores the resolved profile and plan, and its identity includes the dtype.
-#include "core/detect/sample_result.h"
+#include "core/results/sample_result.h"
 #include "core/session/session_store.h"
 #include "core/util/file_util.h"
 #include "tests/run_command.h"
@@ -55,7 +55,7 @@ bool prerequisites()
     return true;
 }
 
-std::vector<detect::SampleResult> resultsById(const std::string& session)
+std::vector<results::SampleResult> resultsById(const std::string& session)
 {
     session::SessionStore s(session);
     auto v = s.loadResults();

@@ -68,7 +68,7 @@ struct Fixture {
         s.datasetPath = dataset;
         s.copyHeadsFile = demo + "/copy_heads.json";
         s.sessionPath = dir + "/" + name + ".hs";
-        s.mode = mode;
+        s.mode = results::parseMode(mode);
         if (!shard.empty()) s.shard = detect::parseShard(shard);
         detect::Observer quiet;
         detect::Detector(s).run(quiet);
@@ -84,7 +84,7 @@ const Fixture& fixture()
 
 void expectSameSample(const session::SessionStore& a, const session::SessionStore& b, const std::string& id)
 {
-    const detect::SampleResult ra = a.loadResult(id), rb = b.loadResult(id);
+    const results::SampleResult ra = a.loadResult(id), rb = b.loadResult(id);
     CHECK(ra.totalTokens == rb.totalTokens);
     CHECK(ra.promptTokens == rb.promptTokens);
     CHECK(ra.responseLabel == rb.responseLabel);

@@ -1,4 +1,4 @@
-// SPEC §1.3 maps spans to tokens by re-tokenising prefixes (len(tok(template + response[:b]))).
+// The reference (docs/detect.md §1) maps spans to tokens by re-tokenising prefixes (len(tok(template + response[:b]))).
 // HalluScope's reference mode derives the same numbers from one encoding's offsets
 // (data::tokensStartingBefore). This test checks that equivalence on the real Llama-2 tokenizer and
 // the RAGTruth samples in ../shared, for every response-chunk boundary and hallucination span.

@@ -1,7 +1,7 @@
 #pragma once
 // Deterministic synthetic samples and results for the session tests.
 #include "core/data/sample.h"
-#include "core/detect/sample_result.h"
+#include "core/results/sample_result.h"
 
 #include <cstdio>
 #include <string>
@@ -36,9 +36,9 @@ inline data::Sample syntheticSample(int i)
     return s;
 }
 
-inline detect::SampleResult syntheticResult(int i, int numEcs = 4, int numPks = 3)
+inline results::SampleResult syntheticResult(int i, int numEcs = 4, int numPks = 3)
 {
-    detect::SampleResult r;
+    results::SampleResult r;
     r.sampleId = "r" + std::to_string(i);
     r.sourceId = "src" + std::to_string(i / 2);
     r.taskType = i % 3 == 0 ? "QA" : (i % 3 == 1 ? "Summary" : "Data2txt");
@@ -46,7 +46,7 @@ inline detect::SampleResult syntheticResult(int i, int numEcs = 4, int numPks = 
     r.promptTokens = 20 + i;
     r.totalTokens = 30 + i;
     for (int u = 0; u < 2 + i % 3; ++u) {
-        detect::ScoredUnit unit;
+        results::ScoredUnit unit;
         unit.tokenBegin = 20 + i + 3 * u;
         unit.tokenEnd = unit.tokenBegin + 3;
         unit.label = (i + u) % 2;
@@ -56,7 +56,7 @@ inline detect::SampleResult syntheticResult(int i, int numEcs = 4, int numPks = 
     }
     r.responseTokens = {{"\xE2\x96\x81Resp", 0, 4}, {"onse", 4, 8}, {"\xF0", 8, 9}}; // a byte-fallback piece
     r.promptChunkTexts = {"Prompt", "number"};
-    detect::AttentionSummary a;
+    results::AttentionSummary a;
     a.layer = 5;
     a.head = i % 4;
     a.rows = 2;

@@ -142,7 +142,7 @@ TEST_CASE("session: SIGKILL mid-run several times, resume, same store as an unin
     SessionStore a(reference, OpenMode::ReadOnly), b(killed, OpenMode::ReadOnly);
     CHECK(b.runInfo().status == "finished");
     CHECK(a.finishedSampleIds() == b.finishedSampleIds());
-    std::map<std::string, hs::detect::SampleResult> byId;
+    std::map<std::string, hs::results::SampleResult> byId;
     for (auto& r : a.loadResults()) byId[r.sampleId] = r;
     const auto resumed = b.loadResults();
     REQUIRE(resumed.size() == byId.size());

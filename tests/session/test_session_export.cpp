@@ -1,4 +1,5 @@
 #include "core/session/session_export.h"
+#include "core/util/csv.h"
 #include "tests/session/synthetic_samples.h"
 #include "tests/test_support.h"
 
@@ -73,7 +74,8 @@ TEST_CASE("export: score formats and CSV quoting")
     CHECK(sampleScores(nlohmann::json::parse(R"({"sample_scores": [{"id": "a", "score": 1.5}, {"id": 7, "score": 2}]})")) ==
           std::map<std::string, double>{{"a", 1.5}, {"7", 2.0}});
     CHECK(sampleScores(nullptr).empty());
-    CHECK(csvField("plain") == "plain");
-    CHECK(csvField("a,b") == "\"a,b\"");
-    CHECK(csvField("say \"x\"") == "\"say \"\"x\"\"\"");
+    CHECK(hs::csvField("plain") == "plain");
+    CHECK(hs::csvField("a,b") == "\"a,b\"");
+    CHECK(hs::csvField("say \"x\"") == "\"say \"\"x\"\"\"");
+    CHECK(hs::csvLine({"a", "b\r", ""}) == "a,\"b\r\",\n");
 }

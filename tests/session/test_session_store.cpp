@@ -13,7 +13,7 @@ using hs::test::syntheticSample;
 
 namespace {
 
-void checkSameResult(const hs::detect::SampleResult& a, const hs::detect::SampleResult& b)
+void checkSameResult(const hs::results::SampleResult& a, const hs::results::SampleResult& b)
 {
     CHECK(a.sampleId == b.sampleId);
     CHECK(a.sourceId == b.sourceId);

@@ -57,18 +57,18 @@ public:
     }
     void cancel() override { cancelled_ = true; }
 
-    detect::SampleResult makeResult(int i) const
+    results::SampleResult makeResult(int i) const
     {
         std::mt19937 rng(unsigned(i) * 7919u + 1);
         std::normal_distribution<float> noise(0, 0.15f);
-        detect::SampleResult r;
+        results::SampleResult r;
         r.sampleId = "fake-" + std::to_string(i);
         r.taskType = i % 3 == 0 ? "QA" : (i % 3 == 1 ? "Summary" : "Data2txt");
         r.responseLabel = i % 2;
         r.promptTokens = 40;
         r.totalTokens = 40 + units_;
         for (int t = 0; t < units_; ++t) {
-            detect::ScoredUnit u;
+            results::ScoredUnit u;
             u.tokenBegin = 40 + t;
             u.tokenEnd = 41 + t;
             u.label = r.responseLabel && t > units_ / 2 ? 1 : 0;
@@ -80,7 +80,7 @@ public:
             r.responseTokens.push_back({" tok" + std::to_string(t), t * 4, t * 4 + 4});
         }
         for (int h = 0; h < 2; ++h) {
-            detect::AttentionSummary a;
+            results::AttentionSummary a;
             a.layer = 10 + h;
             a.head = h;
             a.rows = units_;

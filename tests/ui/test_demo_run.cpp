@@ -76,7 +76,10 @@ void TestDemoRun::initTestCase()
     window_->resize(1400, 900);
     window_->show();
     QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
+    // The demo's session lives in the cache folder (shared with `halluscope-cli demo`): a fresh one here.
+    qputenv("XDG_CACHE_HOME", tmp_.path().toUtf8());
     QVERIFY(window_->openDemo()); // fills the Run panel: demo model, dataset, copy heads
+    QCOMPARE(QString::fromStdString(window_->runPanel()->currentSettings().sessionPath), tmp_.filePath("halluscope/demo.hs"));
     session_ = tmp_.filePath("demo.hsession");
     window_->runPanel()->setSessionPath(session_);
     window_->runPanel()->setLevel(qEnvironmentVariable("HS_UI_DEMO_LEVEL", "token"));
@@ -89,7 +92,7 @@ void TestDemoRun::runsTheDemoToTheEndWithPauseAndResume()
     QSignalSpy errors(w.controller(), &DetectionController::error);
     QStringList ids;
     connect(w.controller(), &DetectionController::sampleDone, this,
-            [&](const detect::SampleResult& r) { ids << QString::fromStdString(r.sampleId); });
+            [&](const results::SampleResult& r) { ids << QString::fromStdString(r.sampleId); });
     uitest::StallMeter meter;
     meter.start();
     w.runPanel()->runAction()->trigger();
@@ -221,12 +224,12 @@ void TestDemoRun::sessionReopensWithSamplesAndAttention()
 
     // Any head, captured or not, computed on demand at token resolution by the long-lived engine:
     // the model is loaded once for all requests (no dataset written, no Detector run).
-    const detect::SampleResult* result = reopened.runCollector()->result(id);
+    const results::SampleResult* result = reopened.runCollector()->result(id);
     std::pair<int, int> missing{-1, -1};
     for (int l = 0; l < 4 && missing.first < 0; ++l)
         for (int h = 0; h < 4 && missing.first < 0; ++h)
             if (std::none_of(result->attention.begin(), result->attention.end(),
-                             [&](const detect::AttentionSummary& a) { return a.layer == l && a.head == h; }))
+                             [&](const results::AttentionSummary& a) { return a.layer == l && a.head == h; }))
                 missing = {l, h};
     QVERIFY(missing.first >= 0);
     const int loadsBefore = detect::EngineService::modelLoads();
@@ -256,7 +259,7 @@ void TestDemoRun::sessionReopensWithSamplesAndAttention()
     QVERIFY2(hover.contains(QString::fromStdString(shown->rowTokens[0])) && hover.contains("attention"), qPrintable(hover));
     QVERIFY(reopened.attentionPanel()->infoText().contains("token resolution"));
     // A second head, then a captured one: the same engine, no second load.
-    const detect::AttentionSummary& stored = result->attention.front();
+    const results::AttentionSummary& stored = result->attention.front();
     reopened.attentionPanel()->selectHead(missing.first, (missing.second + 1) % 4);
     QVERIFY(ready.wait(60000));
     QVERIFY(reopened.attentionInspector()->request(reopened.runPanel()->currentSettings(),

@@ -41,7 +41,7 @@ void TestDetectionController::runDeliversResultsOnGuiThread()
     DetectionController c(nullptr, uitest::fakeFactory(session, 20, 16, 1ms));
     QSet<QString> ids;
     bool onGuiThread = true;
-    connect(&c, &DetectionController::sampleDone, this, [&](const detect::SampleResult& r) {
+    connect(&c, &DetectionController::sampleDone, this, [&](const results::SampleResult& r) {
         onGuiThread = onGuiThread && QThread::currentThread() == thread();
         ids.insert(QString::fromStdString(r.sampleId));
     });
@@ -69,7 +69,7 @@ void TestDetectionController::pauseThenResumeContinuesWithoutDuplicates()
     DetectionController c(nullptr, uitest::fakeFactory(session, 60, 8, 10ms));
     QStringList ids;
     connect(&c, &DetectionController::sampleDone, this,
-            [&](const detect::SampleResult& r) { ids << QString::fromStdString(r.sampleId); });
+            [&](const results::SampleResult& r) { ids << QString::fromStdString(r.sampleId); });
     QSignalSpy finished(&c, &DetectionController::finished);
     c.start(detect::RunSettings{});
     QTRY_VERIFY_WITH_TIMEOUT(ids.size() >= 5, 10000);

@@ -255,7 +255,7 @@ void TestDocumentTruth::saveSessionKeepsTheViewAndAsksForAnotherDocument()
             pks.push_back("layer_" + std::to_string(k));
         store.setFeatureNames(ecs, pks);
         for (int i = 0; i < 60; ++i) {
-            const detect::SampleResult r = maker.makeResult(i);
+            const results::SampleResult r = maker.makeResult(i);
             data::Sample s;
             s.id = r.sampleId;
             s.taskType = r.taskType;

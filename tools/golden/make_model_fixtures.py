@@ -88,11 +88,11 @@ WEIGHT_STD = 0.15  # larger than HF's 0.02 so attention is peaked and the test c
 MODEL_SPECS = {
     "tiny-mha": dict(
         seed=1234, vocab=320, hidden=64, intermediate=96, layers=2, heads=4, kv_heads=4, head_dim=16,
-        tie=True, rope_theta=10000.0, rope_scaling=None, max_pos=128, eps=1e-6,
+        tie=True, rope_theta=10000.0, rope_scaling=None, max_pos=2048, eps=1e-6,
     ),
     "tiny-gqa-llama3": dict(
         seed=4321, vocab=288, hidden=64, intermediate=96, layers=3, heads=4, kv_heads=2, head_dim=16,
-        tie=False, rope_theta=10000.0, max_pos=256, eps=1e-5,
+        tie=False, rope_theta=10000.0, max_pos=2048, eps=1e-5,
         # with head_dim 16 and theta 1e4 the wavelengths are 6.3, 19.9, 62.8, 199, ... so an original
         # context of 64 puts one frequency in each llama3 branch: kept, smoothed, divided by factor
         rope_scaling=dict(rope_type="llama3", factor=8.0, low_freq_factor=1.0, high_freq_factor=4.0,

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-namespace hs::detect {
+namespace hs::results {
 
 struct TokenInfo {
     std::string text;   // the token's surface text (from offsets into prompt/response)
@@ -42,4 +42,4 @@ struct SampleResult {
     double seconds = 0;          // wall time spent on this sample
 };
 
-} // namespace hs::detect
+} // namespace hs::results
