@@ -2,6 +2,7 @@
 
 #include "ui/hardware_catalog.h"
 
+#include "core/detect/run_identity.h"
 #include "core/model/model_config.h"
 #include "core/util/error.h"
 #include "core/util/int_list.h"
@@ -280,41 +281,44 @@ detect::RunSettings RunPanel::currentSettings() const
     } catch (const InputError&) { // a run cannot start with this text (onRun says why); views get all layers
     }
     s.limit = limit_->value() > 0 ? limit_->value() : -1;
+    s.promptCharLimit = promptCharLimit_;
     return s;
 }
 
 void RunPanel::applySessionSettings(const QString& settingsJson)
 {
-    const QJsonObject o = QJsonDocument::fromJson(settingsJson.toUtf8()).object();
-    if (o.isEmpty())
+    detect::RunSettings r;
+    try {
+        r = detect::runSettingsFromJson(settingsJson.toStdString()); // core's reader of the stored settings
+    } catch (const std::exception&) {
         return;
-    dataset_->setText(o.value("dataset").toString());
-    model_->setText(o.value("model").toString());
-    auto pick = [](QComboBox* combo, const QJsonValue& v) {
-        const int i = combo->findData(v.toString());
+    }
+    dataset_->setText(QString::fromStdString(r.datasetPath));
+    model_->setText(QString::fromStdString(r.modelDir));
+    auto pick = [](QComboBox* combo, const std::string& v) {
+        const int i = combo->findData(QString::fromStdString(v));
         if (i >= 0)
             combo->setCurrentIndex(i);
     };
-    pick(profile_, o.value("profile"));
-    if (o.value("profile").toString() == "custom") {
-        customGpus_->setValue(o.value("gpus").toInt());
-        customMemory_->setValue(o.value("gpu_memory_gb").toDouble());
+    pick(profile_, r.profile);
+    if (r.profile == "custom") {
+        customGpus_->setValue(r.gpus);
+        customMemory_->setValue(r.gpuMemoryGB);
     }
     // the format the session ran with, stored explicitly: a resumed run must use it again
-    pick(quant_, o.value("quant"));
-    pick(level_, o.value("level"));
-    pick(mode_, o.value("mode"));
+    pick(quant_, r.quant);
+    pick(level_, results::levelName(r.level));
+    pick(mode_, results::modeName(r.mode));
     QStringList layers;
-    for (const QJsonValue& l : o.value("layers").toArray())
-        layers << QString::number(l.toInt());
+    for (int l : r.layers)
+        layers << QString::number(l);
     layers_->setText(layers.join(", "));
-    sessionCopyHeads_.clear();
-    for (const QJsonValue& h : o.value("copy_heads").toArray())
-        sessionCopyHeads_.emplace_back(h.toArray().at(0).toInt(), h.toArray().at(1).toInt());
+    sessionCopyHeads_ = r.copyHeads;
+    promptCharLimit_ = r.promptCharLimit; // no field of its own: a resumed run keeps the session's cut
     copyHeads_->clear();
     copyHeads_->setPlaceholderText(sessionCopyHeads_.empty() ? tr("all heads")
                                                              : tr("%n head(s) from the session", nullptr, int(sessionCopyHeads_.size())));
-    limit_->setValue(qMax(0, o.value("limit").toInt()));
+    limit_->setValue(qMax(0, r.limit));
 }
 
 void RunPanel::setCopyHeadsFile(const QString& path) { copyHeads_->setText(path); }

@@ -58,6 +58,7 @@ private:
 
     DetectionController* controller_;
     std::vector<std::pair<int, int>> sessionCopyHeads_; // from a session, when no copy-head file is given
+    int promptCharLimit_ = -1;                          // from a session; -1: by mode (RunSettings)
     QLineEdit* dataset_ = nullptr;
     QLineEdit* model_ = nullptr;
     QLineEdit* session_ = nullptr;

@@ -3,6 +3,7 @@
 #include "core/hw/profile.h"
 #include "core/util/error.h"
 #include "core/util/file_util.h"
+#include "core/util/json_util.h"
 
 #include <dirent.h>
 #include <algorithm>
@@ -84,6 +85,46 @@ std::string runSettingsJson(const RunSettings& s, const std::vector<std::pair<in
     j["layers"] = layers;
     if (!s.shard.whole()) j["shard"] = s.shard.text(); // not in runHash: the shards of a run share it
     return j.dump();
+}
+
+RunSettings runSettingsFromJson(const std::string& text)
+{
+    const nlohmann::json j = parseJson(text, "run settings");
+    if (!j.is_object()) throw InputError("run settings: not a JSON object");
+    auto str = [&j](const char* key) { return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string(); };
+    RunSettings s;
+    s.modelDir = str("model");
+    s.datasetPath = str("dataset");
+    if (j.contains("level")) s.level = results::parseLevel(str("level"), "run settings: level");
+    if (j.contains("mode")) s.mode = results::parseMode(str("mode"), "run settings: mode");
+    if (j.contains("prompt_char_limit"))  // null: no cut (0); absent (older sessions): by mode (-1)
+        s.promptCharLimit = j["prompt_char_limit"].is_null() ? 0 : jsonInt<int>(j["prompt_char_limit"], "run settings: prompt_char_limit");
+    s.profile = str("profile");
+    if (s.profile == "custom") {
+        if (j.contains("gpus")) s.gpus = jsonInt<int>(j["gpus"], "run settings: gpus");
+        if (j.contains("gpu_memory_gb") && j["gpu_memory_gb"].is_number()) s.gpuMemoryGB = j["gpu_memory_gb"].get<double>();
+    }
+    s.device = str("device");
+    s.dtype = str("dtype");
+    s.quant = str("quant");
+    if (j.contains("quant_lm_head") && j["quant_lm_head"].is_boolean()) s.quantLmHead = j["quant_lm_head"].get<bool>();
+    if (j.contains("double_quant") && j["double_quant"].is_boolean()) s.doubleQuant = j["double_quant"].get<bool>();
+    const std::string embedder = str("embedder");
+    s.embedderDir = embedder == "llm-meanpool" ? "" : embedder;
+    if (j.contains("share_prompts") && j["share_prompts"].is_boolean()) s.sharePrompts = j["share_prompts"].get<bool>();
+    if (j.contains("limit")) s.limit = jsonInt<int>(j["limit"], "run settings: limit");
+    if (j.contains("copy_heads")) {
+        if (!j["copy_heads"].is_array()) throw InputError("run settings: copy_heads is not a list");
+        for (const auto& h : j["copy_heads"]) {
+            if (!h.is_array() || h.size() != 2) throw InputError("run settings: a copy head is not [layer, head]");
+            s.copyHeads.push_back({jsonInt<int>(h[0], "run settings: copy head"), jsonInt<int>(h[1], "run settings: copy head")});
+        }
+    }
+    if (j.contains("layers")) {
+        if (!j["layers"].is_array()) throw InputError("run settings: layers is not a list");
+        for (const auto& l : j["layers"]) s.layers.push_back(jsonInt<int>(l, "run settings: layer"));
+    }
+    return s;
 }
 
 std::string runHash(const RunSettings& s, const std::vector<std::pair<int, int>>& heads,

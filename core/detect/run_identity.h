@@ -37,6 +37,12 @@ ExecutionPlan planForProfile(const RunSettings& s, const model::ModelConfig& con
 std::string runSettingsJson(const RunSettings& s, const std::vector<std::pair<int, int>>& heads,
                             const std::vector<int>& layers, const ExecutionPlan& plan);
 
+// The settings a stored run-settings JSON (runSettingsJson) names, as a front end needs them to resume that
+// run: paths, level, mode, prompt cut, profile (custom GPUs and memory), weight format, embedder, copy heads,
+// layers, limit, prompt sharing. The session path and the shard are not in it. Throws hs::InputError on text
+// that is not such JSON (a bad level or mode, heads that are not [layer, head] pairs).
+RunSettings runSettingsFromJson(const std::string& json);
+
 // Hash of (model files, dataset content, method settings, profile, dtype, weight format, device kind):
 // the same hash resumes, so a resumed run never mixes formats, dtypes or CPU with GPU. The number of
 // devices is left out: replicas and splits give the same features as one device.

@@ -1,6 +1,9 @@
 // `detect --prompt-char-limit N`: part of the run's settings and hash (a session of another cut is not resumed),
 // bad values refused; inputs beyond the model's context are skipped with a warning naming their length.
+#include "core/detect/detector.h"
+#include "core/detect/run_identity.h"
 #include "core/session/session_store.h"
+#include "core/util/error.h"
 #include "core/util/file_util.h"
 #include "core/util/json_util.h"
 #include "tests/run_command.h"
@@ -44,6 +47,21 @@ TEST_CASE("--prompt-char-limit: stored with the run, part of its hash, negative 
         CHECK(stored["prompt_char_limit"] == 12000);  // the published cut
     }
     CHECK(test::runCommand(detectCommand("tiny-gqa-llama3", session, "--mode reference")).exitCode == 0);  // resumes
+    {
+        // What a front end reads back from the session (the GUI's Run form) resumes the same run.
+        detect::RunSettings back = detect::runSettingsFromJson(session::SessionStore::openReadOnly(session).runInfo().settingsJson);
+        CHECK((back.mode == results::Mode::Reference));
+        CHECK((back.level == results::Level::Token));
+        CHECK(back.promptCharLimit == 12000);
+        CHECK(back.limit == 6);
+        CHECK_FALSE(back.copyHeads.empty());
+        CHECK_FALSE(back.layers.empty());
+        back.sessionPath = session;
+        detect::Observer quiet;
+        const detect::RunSummary resumed = detect::Detector(back).run(quiet);
+        CHECK(resumed.resumedSkipped == 6);
+        CHECK(resumed.processed == 0);
+    }
     const auto other = test::runCommand(detectCommand("tiny-gqa-llama3", session, "--mode reference --prompt-char-limit 40"));
     CHECK(other.exitCode == 2);
     CHECK_MESSAGE(other.out.find("prompt_char_limit") != std::string::npos, other.out);
@@ -51,7 +69,10 @@ TEST_CASE("--prompt-char-limit: stored with the run, part of its hash, negative 
 
     const auto clean = test::runCommand(detectCommand("tiny-gqa-llama3", session, "--mode clean"));
     REQUIRE_MESSAGE(clean.exitCode == 0, clean.out);
-    CHECK(parseJson(session::SessionStore::openReadOnly(session).runInfo().settingsJson, "settings")["prompt_char_limit"].is_null());
+    const std::string cleanJson = session::SessionStore::openReadOnly(session).runInfo().settingsJson;
+    CHECK(parseJson(cleanJson, "settings")["prompt_char_limit"].is_null());
+    CHECK(detect::runSettingsFromJson(cleanJson).promptCharLimit == 0);  // no cut, said explicitly
+    CHECK_THROWS_AS(detect::runSettingsFromJson(R"({"level": "sentence"})"), InputError);
     removeSession(session);
 
     const auto bad = test::runCommand(detectCommand("tiny-gqa-llama3", session, "--prompt-char-limit -3"));
