@@ -5,7 +5,7 @@
 //   ChatText t = applyChatTemplate(fmt, system, user, referenceDoubleBos);
 //   tokenizer.encode(t.text, t.addSpecialTokens)        // t.addSpecialTokens is always true
 //   * referenceDoubleBos = true  -> t.text starts with the literal BOS string ("<s>", "<|begin_of_text|>") and the
-//     tokenizer adds a second BOS: [BOS, BOS, ...]. This is ReDeEP's input (SPEC 1.2:
+//     tokenizer adds a second BOS: [BOS, BOS, ...]. This is ReDeEP's input (docs/detect.md; the published code does
 //     tokenizer.apply_chat_template(tokenize=False), then tokenizer(text)).
 //   * referenceDoubleBos = false -> the same text without the literal BOS; the tokenizer adds the only BOS:
 //     [BOS, ...]. For Llama-3 and Mistral ([INST] is a special token there) and for Meta's own Llama-2-chat
