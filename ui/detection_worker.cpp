@@ -25,11 +25,9 @@ public:
                           QString::fromStdString(hw::planSummary(plan)));
     }
     void onRunStarted(int total, int alreadyDone) override { Q_EMIT w_.runStarted(total, alreadyDone); }
-    void onSampleDone(const detect::SampleResult& r) override
-    {
-        batch_.push_back(r);
-        maybeFlush();
-    }
+    // Results wait for the progress report that counts them (the Detector reports once per batch,
+    // after its samples), so the table and the progress bar always agree on what is done.
+    void onSampleDone(const detect::SampleResult& r) override { batch_.push_back(r); }
     void onProgress(const detect::Progress& p) override
     {
         progress_ = p;

@@ -14,6 +14,7 @@
 #include "ui/report_writer.h"
 #include "ui/run_collector.h"
 #include "ui/run_panel.h"
+#include "ui/sample_table_model.h"
 #include "ui/samples_panel.h"
 #include "ui/session_view_state.h"
 #include "ui/threshold_panel.h"
@@ -129,6 +130,7 @@ void MainWindow::createPanels()
     resizeDocks({threshold, live}, {540, 360}, Qt::Vertical);
     resizeDocks({live, attention}, {560, 360}, Qt::Horizontal);
 
+    samplesPanel_->model()->setRunCollector(collector_); // finished responses are listed before they are scored
     connect(samplesPanel_, &SamplesPanel::sampleActivated, this, &MainWindow::showSample);
     connect(headsPanel_, &HeadsPanel::headActivated, attentionPanel_, &AttentionPanel::selectHead);
     connect(attentionPanel_, &AttentionPanel::recomputeRequested, this, [this](const QString& id, int layer, int head) {
@@ -155,8 +157,12 @@ void MainWindow::connectDetection()
     // A run from nothing is a new current document; a resumed one continues the session shown.
     connect(controller_, &DetectionController::runStarted, this, [this](int, int alreadyDone) {
         const QString session = QString::fromStdString(controller_->settings().sessionPath);
-        if (alreadyDone == 0 || session != documentPath_)
+        if (alreadyDone == 0 || session != documentPath_) {
             beginDocument(session, controller_->settings());
+            // The old document's scores go at once (the table fills again as samples finish); the
+            // dataset's texts and spans stay for the run's samples.
+            analysis_->setTable(nullptr, analysis_->catalog(), tr("live run"));
+        }
         documentSettings_ = controller_->settings();
         documentPath_ = session;
     });

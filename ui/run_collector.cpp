@@ -58,6 +58,7 @@ void RunCollector::adopt(const std::vector<detect::SampleResult>& results, const
         order_.push_back(id);
     }
     dirty_ = false;
+    Q_EMIT cleared();
 }
 
 void RunCollector::reset()
@@ -68,6 +69,7 @@ void RunCollector::reset()
     catalog_ = analysis_->catalog();
     dirty_ = false;
     aucPendingFor_ = -1;
+    Q_EMIT cleared();
 }
 
 void RunCollector::begin(int, int alreadyDone)
@@ -106,6 +108,7 @@ void RunCollector::add(const detect::SampleResult& r)
     }
     catalog_.insert(id, info);
     dirty_ = true;
+    Q_EMIT added(id);
 }
 
 void RunCollector::appendRows(const detect::SampleResult& r)

@@ -26,6 +26,7 @@ public:
     // The result for a response id, or nullptr when this run did not produce it.
     const detect::SampleResult* result(const QString& id) const;
     int count() const { return static_cast<int>(order_.size()); }
+    const std::vector<QString>& ids() const { return order_; } // in the order they finished
     const analysis::FeatureTable& table() const { return *table_; }
 
 public Q_SLOTS:
@@ -41,6 +42,10 @@ public Q_SLOTS:
 Q_SIGNALS:
     // Response-level ROC AUC of the current scores after `samples` results (for the Live trace).
     void runningAucChanged(int samples, double auc);
+    // A result was added (the Samples table lists it at once, before its score is pushed).
+    void added(const QString& id);
+    // Every result was forgotten or replaced (a new document, an adopted session).
+    void cleared();
 
 private:
     void appendRows(const detect::SampleResult& r);

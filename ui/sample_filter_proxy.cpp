@@ -29,8 +29,15 @@ bool SampleFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex& sourc
     const QModelIndex idIndex = sourceModel()->index(sourceRow, SampleTableModel::Id, sourceParent);
     const QString outcome = idIndex.data(SampleTableModel::OutcomeRole).toString();
     switch (outcome_) {
-    case Outcome::Hallucinated: if (outcome != "tp" && outcome != "fn") return false; break;
-    case Outcome::Faithful: if (outcome != "tn" && outcome != "fp") return false; break;
+    // (gold filters also keep the responses still being scored; outcome filters need a score)
+    case Outcome::Hallucinated:
+        if (sourceModel()->index(sourceRow, SampleTableModel::Label, sourceParent).data(SampleTableModel::SortRole).toInt() != 1)
+            return false;
+        break;
+    case Outcome::Faithful:
+        if (sourceModel()->index(sourceRow, SampleTableModel::Label, sourceParent).data(SampleTableModel::SortRole).toInt() != 0)
+            return false;
+        break;
     case Outcome::Flagged: if (outcome != "tp" && outcome != "fp") return false; break;
     case Outcome::Errors: if (outcome != "fp" && outcome != "fn") return false; break;
     case Outcome::All: break;

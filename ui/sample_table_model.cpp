@@ -1,9 +1,12 @@
 #include "ui/sample_table_model.h"
 
 #include "ui/analysis_state.h"
+#include "ui/run_collector.h"
 
 #include <QBrush>
 #include <QColor>
+
+#include <limits>
 
 namespace hs::ui {
 
@@ -12,6 +15,7 @@ SampleTableModel::SampleTableModel(AnalysisState* analysis, QObject* parent)
 {
     connect(analysis_, &AnalysisState::scoresChanged, this, [this] {
         beginResetModel();
+        rebuildPending();
         endResetModel();
     });
     connect(analysis_, &AnalysisState::thresholdChanged, this, [this] {
@@ -20,9 +24,49 @@ SampleTableModel::SampleTableModel(AnalysisState* analysis, QObject* parent)
     });
 }
 
+void SampleTableModel::setRunCollector(const RunCollector* collector)
+{
+    collector_ = collector;
+    connect(collector, &RunCollector::added, this, [this](const QString& id) {
+        if (scored_.contains(id))
+            return;
+        const int row = rowCount();
+        beginInsertRows({}, row, row);
+        pending_.push_back(id);
+        endInsertRows();
+    });
+    connect(collector, &RunCollector::cleared, this, [this] {
+        beginResetModel();
+        rebuildPending();
+        endResetModel();
+    });
+    beginResetModel();
+    rebuildPending();
+    endResetModel();
+}
+
+void SampleTableModel::rebuildPending()
+{
+    const auto& ids = analysis_->scores().ids;
+    scored_.clear();
+    scored_.reserve(int(ids.size()));
+    for (const std::string& id : ids)
+        scored_.insert(QString::fromStdString(id));
+    pending_.clear();
+    if (collector_)
+        for (const QString& id : collector_->ids())
+            if (!scored_.contains(id))
+                pending_.push_back(id);
+}
+
+int SampleTableModel::scoredCount() const
+{
+    return static_cast<int>(analysis_->scores().ids.size());
+}
+
 int SampleTableModel::rowCount(const QModelIndex& parent) const
 {
-    return parent.isValid() ? 0 : static_cast<int>(analysis_->scores().ids.size());
+    return parent.isValid() ? 0 : scoredCount() + pendingCount();
 }
 
 int SampleTableModel::columnCount(const QModelIndex& parent) const
@@ -33,7 +77,43 @@ int SampleTableModel::columnCount(const QModelIndex& parent) const
 QString SampleTableModel::idAt(int row) const
 {
     const auto& ids = analysis_->scores().ids;
-    return row >= 0 && row < int(ids.size()) ? QString::fromStdString(ids[row]) : QString();
+    if (row >= 0 && row < int(ids.size()))
+        return QString::fromStdString(ids[row]);
+    const int p = row - int(ids.size());
+    return p >= 0 && p < pendingCount() ? pending_[p] : QString();
+}
+
+QVariant SampleTableModel::pendingData(const QString& id, int column, int role) const
+{
+    const detect::SampleResult* r = collector_ ? collector_->result(id) : nullptr;
+    if (!r)
+        return {};
+    const bool gold = r->responseLabel == 1;
+    if (role == OutcomeRole)
+        return QStringLiteral("pending");
+    if (role == Qt::DisplayRole || role == SortRole) {
+        const bool sort = role == SortRole;
+        switch (column) {
+        case Id: {
+            bool numeric = false;
+            const qlonglong n = id.toLongLong(&numeric);
+            return sort && numeric ? QVariant(n) : QVariant(id);
+        }
+        case Task: return QString::fromStdString(r->taskType);
+        case Label: return sort ? QVariant(r->responseLabel) : QVariant(gold ? tr("hallucinated") : tr("faithful"));
+        // Not scored yet: sorted as the lowest score, shown as "…".
+        case Score: return sort ? QVariant(-std::numeric_limits<double>::infinity()) : QVariant(QStringLiteral("…"));
+        case Prediction: return sort ? QVariant(-1) : QVariant(tr("scoring…"));
+        case Length: return r->responseTokens.empty() ? QVariant() : QVariant(int(r->responseTokens.size()));
+        }
+    }
+    if (role == Qt::ForegroundRole)
+        return QBrush(QColor(120, 120, 120));
+    if (role == Qt::TextAlignmentRole && (column == Score || column == Length))
+        return int(Qt::AlignRight | Qt::AlignVCenter);
+    if (role == Qt::ToolTipRole)
+        return tr("Finished; its score follows with the next push of the table (at most a second)");
+    return {};
 }
 
 QVariant SampleTableModel::data(const QModelIndex& index, int role) const
@@ -42,6 +122,8 @@ QVariant SampleTableModel::data(const QModelIndex& index, int role) const
         return {};
     const auto& s = analysis_->scores();
     const int r = index.row();
+    if (r >= int(s.ids.size()))
+        return pendingData(pending_[r - s.ids.size()], index.column(), role);
     const QString id = QString::fromStdString(s.ids[r]);
     const SampleInfo info = analysis_->catalog().value(id);
     const bool flagged = s.score[r] >= analysis_->threshold();

@@ -89,7 +89,9 @@ QStringList SamplesPanel::visibleIds() const
 
 void SamplesPanel::updateCount()
 {
-    count_->setText(tr("%1 of %2 samples").arg(proxy_->rowCount()).arg(model_->rowCount()));
+    const int pending = model_->pendingCount();
+    count_->setText(pending > 0 ? tr("%1 of %2 samples (%3 being scored)").arg(proxy_->rowCount()).arg(model_->rowCount()).arg(pending)
+                                : tr("%1 of %2 samples").arg(proxy_->rowCount()).arg(model_->rowCount()));
 }
 
 } // namespace hs::ui

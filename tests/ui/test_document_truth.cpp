@@ -159,9 +159,11 @@ void TestDocumentTruth::scoresLabelNamesTheScoresOnScreen()
     detect::RunSettings s;
     s.sessionPath = tmp_.filePath("c.hsession").toStdString();
     QSignalSpy finished(window_->controller(), &DetectionController::finished);
-    QSignalSpy tables(a, &AnalysisState::tableChanged);
+    QSignalSpy started(window_->controller(), &DetectionController::runStarted);
     window_->controller()->start(s);
-    QVERIFY(tables.wait(20000)); // the first live push
+    QVERIFY(started.wait(20000));
+    QVERIFY(!a->hasData()); // the old document's scores are gone at once
+    QTRY_VERIFY_WITH_TIMEOUT(a->hasData(), 20000); // the first live push
     QVERIFY(window_->controller()->isBusy());
     QCOMPARE(a->scorer(), QStringLiteral("ensemble"));
     QCOMPARE(a->shownScorer(), QStringLiteral("redeep"));
