@@ -51,15 +51,24 @@ LivePanel::LivePanel(QWidget* parent) : QWidget(parent)
 
     traces_ = new PlotWidget("token-traces", this);
     traces_->xAxis->setLabel(tr("Response token"));
-    traces_->yAxis->setLabel(tr("ECS (mean over heads)"));
+    // Short axis titles (a long one is cut at both ends on a short plot); the legend says what they are.
+    traces_->yAxis->setLabel(tr("ECS"));
     traces_->yAxis2->setVisible(true);
-    traces_->yAxis2->setLabel(tr("PKS (mean over layers)"));
+    traces_->yAxis2->setLabel(tr("PKS"));
     traces_->addGraph(traces_->xAxis, traces_->yAxis)->setPen(QPen(QColor(31, 119, 180), 1.5));
-    traces_->graph(0)->setName(tr("ECS"));
+    traces_->graph(0)->setName(tr("ECS: copy heads (left)"));
     traces_->addGraph(traces_->xAxis, traces_->yAxis2)->setPen(QPen(QColor(255, 127, 14), 1.5));
-    traces_->graph(1)->setName(tr("PKS"));
+    traces_->graph(1)->setName(tr("PKS: layers (right)"));
+    // The legend sits in a row of its own above the curves, never over them.
     traces_->legend->setVisible(true);
     traces_->legend->setFont(QFont(font().family(), 8));
+    traces_->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    traces_->legend->setBorderPen(Qt::NoPen);
+    traces_->axisRect()->insetLayout()->take(traces_->legend);
+    traces_->plotLayout()->insertRow(0);
+    traces_->plotLayout()->addElement(0, 0, traces_->legend);
+    traces_->plotLayout()->setRowStretchFactor(0, 0.001);
+    traces_->plotLayout()->setRowSpacing(0);
 
     auc_ = new PlotWidget("running-auc", this);
     // Live pushes are always scored with ReDeEP (AnalysisState::setTableAsync), so is this trace.

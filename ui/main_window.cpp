@@ -35,6 +35,7 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QSystemTrayIcon>
+#include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
 // Resources compiled into a static library must be registered by hand (outside any namespace).
@@ -77,10 +78,48 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     updateTitleAndStatus();
     defaultState_ = saveState(kLayoutVersion);
     restoreLayout();
+    qApp->installEventFilter(this); // see eventFilter: extra width goes to the plots
     statusBar()->showMessage(tr("Open a feature log, dataset, model folder or session — or drop it here"), 8000);
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    qApp->removeEventFilter(this);
+}
+
+QDockWidget* MainWindow::leftColumnDock() const
+{
+    for (const char* name : {"dock.run", "dock.samples", "dock.log"})
+        if (auto* d = findChild<QDockWidget*>(name); d && d->isVisible() && !d->isFloating()
+                                                      && dockWidgetArea(d) == Qt::LeftDockWidgetArea)
+            return d;
+    return nullptr;
+}
+
+bool MainWindow::eventFilter(QObject* watched, QEvent* event)
+{
+    // The window is about to be resized: hold the left column at its width while the dock layout
+    // shares the new width out (it would share it evenly), so the difference goes to or comes from
+    // the plots.
+    // (An application filter: it sees the resize before the window's layout does.)
+    if (watched == this && event->type() == QEvent::Resize)
+        if (QDockWidget* d = leftColumnDock(); d && !heldDock_) {
+            heldDock_ = d;
+            heldMinimumWidth_ = d->minimumWidth();
+            d->setFixedWidth(d->width());
+        }
+    return QMainWindow::eventFilter(watched, event);
+}
+
+void MainWindow::resizeEvent(QResizeEvent* event)
+{
+    QMainWindow::resizeEvent(event);
+    if (heldDock_) { // laid out: the user may drag it wider or narrower again
+        heldDock_->setMinimumWidth(heldMinimumWidth_);
+        heldDock_->setMaximumWidth(QWIDGETSIZE_MAX);
+    }
+    heldDock_ = nullptr;
+}
 
 QDockWidget* MainWindow::addPanel(QWidget* panel, const QString& title, const QString& objectName,
                                   Qt::DockWidgetArea area, const QKeySequence& shortcut)

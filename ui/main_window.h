@@ -93,6 +93,10 @@ protected:
     void closeEvent(QCloseEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
+    // Extra width goes to the plots: a window resize keeps the left column (Run, Samples) as wide as
+    // it was and gives the difference to the plot docks.
+    bool eventFilter(QObject* watched, QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     void createPanels();
@@ -131,6 +135,9 @@ private:
     QLabel* statusSummary_ = nullptr;
     QLabel* runState_ = nullptr; // "Run failed" until the next run starts
     QSystemTrayIcon* tray_ = nullptr;
+    QDockWidget* leftColumnDock() const; // a docked, shown Run, Samples or Log dock on the left
+    QPointer<QDockWidget> heldDock_;      // held at its width during a window resize
+    int heldMinimumWidth_ = 0;
     QByteArray defaultState_; // the dock layout as built, for Reset Layout
     QString sessionPath_;
     QString documentPath_;
