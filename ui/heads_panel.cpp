@@ -157,6 +157,9 @@ HeadsPanel::HeadsPanel(AnalysisState* analysis, QWidget* parent) : QWidget(paren
     layout->addWidget(status_);
 
     connect(&watcher_, &QFutureWatcher<std::vector<analysis::FeatureScore>>::finished, this, &HeadsPanel::onRankingDone);
+    rankDelay_ = new QTimer(this);
+    rankDelay_->setSingleShot(true);
+    connect(rankDelay_, &QTimer::timeout, this, &HeadsPanel::startRanking);
     connect(analysis_, &AnalysisState::tableChanged, this, &HeadsPanel::startRanking);
     connect(analysis_, &AnalysisState::scoresChanged, this, [this] {
         model_->setSelection(analysis_->selection());
@@ -173,10 +176,21 @@ void HeadsPanel::startRanking()
         return;
     }
     if (!analysis_->hasData()) {
+        rankDelay_->stop();
         model_->setScores({});
         redrawHeatmap();
         return;
     }
+    if (rankClock_.isValid() && !rankDelay_->isActive()) {
+        const qint64 wait = 4 * lastRankMs_ - rankClock_.elapsed(); // from the last start: 3× its length idle
+        if (wait > 0) {
+            rankDelay_->start(int(wait));
+            return;
+        }
+    }
+    if (rankDelay_->isActive())
+        return; // already waiting; it ranks the newest table then
+    rankClock_.start();
     status_->setText(tr("Ranking heads and layers…"));
     std::shared_ptr<const analysis::FeatureTable> table = analysis_->tableHandle();
     watcher_.setFuture(runInBackground([table] {
@@ -190,6 +204,7 @@ void HeadsPanel::startRanking()
 
 void HeadsPanel::onRankingDone()
 {
+    lastRankMs_ = rankClock_.elapsed();
     if (rankAgain_) {
         rankAgain_ = false;
         startRanking();

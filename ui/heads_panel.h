@@ -6,7 +6,9 @@
 #include "core/analysis/ranking.h"
 #include "ui/qcustomplot_include.h"
 
+#include <QElapsedTimer>
 #include <QFutureWatcher>
+#include <QTimer>
 #include <QWidget>
 
 class QAction;
@@ -37,7 +39,7 @@ public:
     FeatureRankingModel* rankingModel() const { return model_; }
     QTableView* rankingView() const { return view_; }
     QComboBox* metricCombo() const { return metric_; }
-    bool isRanking() const { return watcher_.isRunning(); }
+    bool isRanking() const { return watcher_.isRunning() || rankDelay_->isActive(); }
 
     // Selects these features (names as in the table, e.g. "(25, 0)", "layer_23") in the table.
     void selectFeatures(const QStringList& names);
@@ -82,6 +84,12 @@ private:
     QFutureWatcher<std::vector<analysis::FeatureScore>> watcher_;
     int layers_ = 0, heads_ = 0;
     bool rankAgain_ = false;
+    // Rankings in the background take at most a quarter of a core: the next one waits three times as
+    // long as the last took (a live run pushes a table a second; ranking a big one takes seconds, and
+    // back to back they would take a core from the detection and slow it as it goes).
+    QTimer* rankDelay_ = nullptr;
+    QElapsedTimer rankClock_;
+    qint64 lastRankMs_ = 0;
 };
 
 } // namespace hs::ui

@@ -162,12 +162,22 @@ void RunCollector::flush(bool live)
     auto snapshot = std::make_shared<const analysis::FeatureTable>(*table_);
     // Big token-level tables take a while to copy: push less often so the copies stay under ~2 %
     // of the GUI thread's time.
-    pushTimer_->setInterval(std::max<qint64>(kPushIntervalMs, copyTime.elapsed() * 50));
+    copyMs_ = copyTime.elapsed();
+    pushTimer_->setInterval(std::max<qint64>(kPushIntervalMs, copyMs_ * 50));
+    pushClock_.start();
     analysis_->setTableAsync(std::move(snapshot), catalog_, tr("live run"), live);
 }
 
 void RunCollector::onScoresReady()
 {
+    if (pushClock_.isValid() && pushTimer_->isActive()) {
+        // ...and their scoring, on a background thread, under a quarter of a core: it competes with
+        // the detection for the cores, and back to back it would slow the run down as the table grows.
+        const qint64 interval = std::max<qint64>({kPushIntervalMs, copyMs_ * 50, pushClock_.elapsed() * 4});
+        if (interval != pushTimer_->interval())
+            pushTimer_->setInterval(int(interval));
+    }
+    pushClock_.invalidate();
     if (aucPendingFor_ < 0)
         return;
     const auto& s = analysis_->scores();

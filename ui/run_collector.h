@@ -7,6 +7,7 @@
 
 #include "core/analysis/feature_table.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
 
@@ -61,6 +62,8 @@ private:
     detect::RunSettings settings_;
     bool dirty_ = false;
     int aucPendingFor_ = -1; // a pushed table whose scores have not come back yet
+    QElapsedTimer pushClock_; // since the last push: how long its scoring took
+    qint64 copyMs_ = 0;
 };
 
 } // namespace hs::ui
