@@ -51,15 +51,18 @@ LivePanel::LivePanel(QWidget* parent) : QWidget(parent)
 
     traces_ = new PlotWidget("token-traces", this);
     traces_->xAxis->setLabel(tr("Response token"));
-    // Short axis titles (a long one is cut at both ends on a short plot); the legend says what they are.
+    // Short axis titles (a long one is cut at both ends on a short plot), short legend names (the legend
+    // shares the plot's width); the tooltip says what the traces are.
     traces_->yAxis->setLabel(tr("ECS"));
     traces_->yAxis2->setVisible(true);
     traces_->yAxis2->setLabel(tr("PKS"));
     traces_->addGraph(traces_->xAxis, traces_->yAxis)->setPen(QPen(QColor(31, 119, 180), 1.5));
-    traces_->graph(0)->setName(tr("ECS: copy heads (left)"));
+    traces_->graph(0)->setName(tr("ECS (left)"));
     traces_->addGraph(traces_->xAxis, traces_->yAxis2)->setPen(QPen(QColor(255, 127, 14), 1.5));
-    traces_->graph(1)->setName(tr("PKS: layers (right)"));
+    traces_->graph(1)->setName(tr("PKS (right)"));
     // The legend sits in a row of its own above the curves, never over them.
+    traces_->setToolTip(tr("ECS: mean over the copy heads (left axis); PKS: mean over the knowledge layers "
+                           "(right axis), per response token. Drag to pan, wheel to zoom, right-click to export"));
     traces_->legend->setVisible(true);
     traces_->legend->setFont(QFont(font().family(), 8));
     traces_->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
@@ -73,7 +76,7 @@ LivePanel::LivePanel(QWidget* parent) : QWidget(parent)
     auc_ = new PlotWidget("running-auc", this);
     // Live pushes are always scored with ReDeEP (AnalysisState::setTableAsync), so is this trace.
     auc_->plotLayout()->insertRow(0);
-    auc_->plotLayout()->addElement(0, 0, new QCPTextElement(auc_, tr("Running AUC · %1").arg(scorerTitle("redeep")),
+    auc_->plotLayout()->addElement(0, 0, new QCPTextElement(auc_, tr("Running AUC\n%1").arg(scorerTitle("redeep")),
                                                             QFont(font().family(), -1, QFont::Bold)));
     auc_->xAxis->setLabel(tr("Samples scored"));
     auc_->yAxis->setLabel(tr("ROC AUC"));

@@ -46,6 +46,7 @@ namespace hs::ui {
 namespace {
 constexpr int kLayoutVersion = 2; // bump when the set of docks changes, to drop stale layouts
 constexpr double kNotifyAfterSeconds = 20;
+constexpr int kLeftColumnWidth = 480; // Run, Samples, Log
 }
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
@@ -111,6 +112,20 @@ bool MainWindow::eventFilter(QObject* watched, QEvent* event)
     return QMainWindow::eventFilter(watched, event);
 }
 
+void MainWindow::showEvent(QShowEvent* event)
+{
+    QMainWindow::showEvent(event);
+    if (shown_)
+        return;
+    shown_ = true;
+    // Resized before it was shown (say to 1600 px for a screenshot), the dock layout would share the
+    // width evenly at its first layout: the default column width, the rest to the plots.
+    QDockWidget* run = findChild<QDockWidget*>("dock.run");
+    QDockWidget* threshold = findChild<QDockWidget*>("dock.threshold");
+    if (!layoutRestored_ && run && threshold && width() > 900)
+        resizeDocks({run, threshold}, {kLeftColumnWidth, width() - kLeftColumnWidth}, Qt::Horizontal);
+}
+
 void MainWindow::resizeEvent(QResizeEvent* event)
 {
     QMainWindow::resizeEvent(event);
@@ -164,7 +179,7 @@ void MainWindow::createPanels()
     tabifyDockWidget(threshold, heads);
     splitDockWidget(live, attention, Qt::Horizontal);
     threshold->raise();
-    resizeDocks({run, threshold}, {480, 920}, Qt::Horizontal);
+    resizeDocks({run, threshold}, {kLeftColumnWidth, 920}, Qt::Horizontal);
     resizeDocks({run, samples}, {330, 570}, Qt::Vertical);
     resizeDocks({threshold, live}, {540, 360}, Qt::Vertical);
     resizeDocks({live, attention}, {560, 360}, Qt::Horizontal);
@@ -466,7 +481,7 @@ void MainWindow::restoreLayout()
     s.beginGroup("mainWindow");
     if (s.value("version").toInt() == kLayoutVersion) {
         restoreGeometry(s.value("geometry").toByteArray());
-        restoreState(s.value("state").toByteArray(), kLayoutVersion);
+        layoutRestored_ = restoreState(s.value("state").toByteArray(), kLayoutVersion);
         for (QSplitter* splitter : findChildren<QSplitter*>())
             if (!splitter->objectName().isEmpty())
                 splitter->restoreState(s.value("splitter/" + splitter->objectName()).toByteArray());

@@ -96,6 +96,7 @@ protected:
     // Extra width goes to the plots: a window resize keeps the left column (Run, Samples) as wide as
     // it was and gives the difference to the plot docks.
     bool eventFilter(QObject* watched, QEvent* event) override;
+    void showEvent(QShowEvent* event) override; // the first show lays the default docks out at the window's size
     void resizeEvent(QResizeEvent* event) override;
 
 private:
@@ -138,6 +139,7 @@ private:
     QDockWidget* leftColumnDock() const; // a docked, shown Run, Samples or Log dock on the left
     QPointer<QDockWidget> heldDock_;      // held at its width during a window resize
     int heldMinimumWidth_ = 0;
+    bool layoutRestored_ = false, shown_ = false;
     QByteArray defaultState_; // the dock layout as built, for Reset Layout
     QString sessionPath_;
     QString documentPath_;

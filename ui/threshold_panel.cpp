@@ -312,8 +312,8 @@ void ThresholdPanel::rebuildCurves()
     }
     // Exported images carry what they show (scorer and AUC) in their title.
     const QString aucText = any ? tr(" · AUC %1").arg(analysis::rocAuc(fitS, fitL), 0, 'f', 4) : QString();
-    // (two lines, so a narrow plot keeps the whole title)
-    setPlotTitle(roc_, tr("ROC\n%1%2").arg(shown, aucText));
+    // (two lines, the AUC on the first, so a narrow plot keeps the whole title)
+    setPlotTitle(roc_, tr("ROC%1\n%2").arg(aucText, shown));
     setPlotTitle(pr_, tr("Precision–recall\n%1").arg(shown));
     setPlotTitle(f1_, tr("F1 vs threshold\n%1").arg(shown));
     updateShownLabel();

@@ -179,7 +179,7 @@ void TestDocumentTruth::scoresLabelNamesTheScoresOnScreen()
     QVERIFY2(shown->text().contains("Shown: ensemble (5-fold held-out)"), qPrintable(shown->text()));
     QVERIFY(!shown->text().contains("is chosen"));
     const double auc = analysis::rocAuc(a->scores().score, a->scores().label);
-    QVERIFY2(titleOf(t->rocPlot()).contains(QString("ensemble (5-fold held-out) · AUC %1").arg(auc, 0, 'f', 4)),
+    QVERIFY2(titleOf(t->rocPlot()).contains(QString("ROC · AUC %1\nensemble (5-fold held-out)").arg(auc, 0, 'f', 4)),
              qPrintable(titleOf(t->rocPlot())));
     QVERIFY2(window_->headsPanel()->statusText().contains("ensemble (5-fold held-out) uses all 8 heads and 4 layers"),
              qPrintable(window_->headsPanel()->statusText()));

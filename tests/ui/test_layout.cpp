@@ -28,6 +28,7 @@ class TestLayout : public QObject {
 private Q_SLOTS:
     void initTestCase() { uitest::isolateSettings("test_layout"); }
     void extraWidthGoesToThePlots();
+    void aWindowSizedBeforeItIsShownGivesThePlotsTheWidth();
     void liveLegendLeavesTheCurvesFree();
     void axisLabelsFitTheirPlots();
 };
@@ -57,6 +58,19 @@ void TestLayout::extraWidthGoesToThePlots()
     QVERIFY(std::abs(run->width() - run0) <= 10);
 }
 
+void TestLayout::aWindowSizedBeforeItIsShownGivesThePlotsTheWidth()
+{
+    MainWindow w; // as `halluscope --screenshot` does: 1600 px before the first show
+    w.resize(1600, 1000);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QTest::qWait(100);
+    const int run = dock(w, "dock.run")->width(), plots = dock(w, "dock.threshold")->width();
+    qInfo("1600 px at the first show: Run %d, Threshold %d", run, plots);
+    QVERIFY(run <= 500);
+    QVERIFY(plots >= 1050);
+}
+
 void TestLayout::liveLegendLeavesTheCurvesFree()
 {
     MainWindow w;
@@ -81,6 +95,9 @@ void TestLayout::liveLegendLeavesTheCurvesFree()
         .arg(legend.x()).arg(legend.y()).arg(legend.width()).arg(legend.height())
         .arg(curves.x()).arg(curves.y()).arg(curves.width()).arg(curves.height())));
     QVERIFY(traces->rect().contains(legend));
+    // ...and has the room its entries need (a narrower one cuts their names).
+    QVERIFY2(legend.width() >= traces->legend->minimumOuterSizeHint().width(),
+             qPrintable(QString("legend %1 px, needs %2").arg(legend.width()).arg(traces->legend->minimumOuterSizeHint().width())));
     // It still names both traces.
     QCOMPARE(traces->legend->itemCount(), 2);
 }
@@ -107,6 +124,13 @@ void TestLayout::axisLabelsFitTheirPlots()
         if (!plot->isVisibleTo(&w) || plot->visibleRegion().isEmpty())
             continue; // a tab in the background
         plot->replot();
+        // Titles fit their plot's width (a wider one is cut at both ends).
+        for (int i = 0; i < plot->plotLayout()->elementCount(); ++i)
+            if (auto* title = qobject_cast<QCPTextElement*>(plot->plotLayout()->elementAt(i))) {
+                const int need = QFontMetrics(title->font()).boundingRect(QRect(0, 0, 100000, 100000), Qt::AlignCenter, title->text()).width();
+                QVERIFY2(need <= plot->width(), qPrintable(QString("%1: title '%2' is %3 px in a %4 px plot")
+                                                             .arg(plot->exportBaseName(), title->text()).arg(need).arg(plot->width())));
+            }
         for (QCPAxisRect* rect : plot->axisRects()) {
             QVERIFY2(plot->rect().contains(rect->outerRect()), qPrintable(plot->exportBaseName()));
             for (QCPAxis* axis : rect->axes()) {

@@ -361,7 +361,7 @@ void TestMainWindow::exportsAllPlotsWithDataAndTitles()
     QVERIFY2(lines.filter(QRegularExpression("^roc,ReDeEP \\(in-sample\\) AUC " + auc + ",")).size() == points,
              qPrintable(lines.value(1)));
     auto* title = qobject_cast<QCPTextElement*>(t->rocPlot()->plotLayout()->element(0, 0));
-    QVERIFY(title && title->text() == QString("ROC\nReDeEP (in-sample) · AUC %1").arg(auc));
+    QVERIFY(title && title->text() == QString("ROC · AUC %1\nReDeEP (in-sample)").arg(auc));
     QVERIFY(t->rocPlot()->legend->visible());
     // Copy to clipboard puts the image there.
     QApplication::clipboard()->clear();
