@@ -2,7 +2,7 @@
 // The HalluScope main window: menus, dockable panels, drag and drop, loading documents off the
 // GUI thread, and saving the window layout between runs. Panels talk to each other only through
 // AnalysisState (scores, threshold) and the DetectionController (live runs).
-#include "ui/document_loader.h"
+#include "ui/utils/document_loader.h"
 
 #include "core/detect/detector.h"
 

@@ -3,17 +3,17 @@
 #include "fake_detection_runner.h"
 #include "ui_test_support.h"
 
-#include "ui/analysis_state.h"
-#include "ui/attention_panel.h"
-#include "ui/detection_controller.h"
-#include "ui/live_panel.h"
-#include "ui/log_panel.h"
+#include "ui/models/analysis_state.h"
+#include "ui/panels/attention_panel.h"
+#include "ui/run/detection_controller.h"
+#include "ui/panels/live_panel.h"
+#include "ui/panels/log_panel.h"
 #include "ui/main_window.h"
-#include "ui/plot_widget.h"
-#include "ui/run_collector.h"
-#include "ui/run_panel.h"
-#include "ui/sample_table_model.h"
-#include "ui/samples_panel.h"
+#include "ui/plots/plot_widget.h"
+#include "ui/run/run_collector.h"
+#include "ui/panels/run_panel.h"
+#include "ui/models/sample_table_model.h"
+#include "ui/panels/samples_panel.h"
 
 #include <QAction>
 #include <QComboBox>

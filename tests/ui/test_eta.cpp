@@ -9,9 +9,9 @@
 // low early, issue 14) fails: the finish time within half of the run's length.
 #include "ui_test_support.h"
 
-#include "ui/detection_controller.h"
+#include "ui/run/detection_controller.h"
 #include "ui/main_window.h"
-#include "ui/run_panel.h"
+#include "ui/panels/run_panel.h"
 
 #include <QElapsedTimer>
 #include <QSignalSpy>

@@ -3,11 +3,11 @@
 #include "fake_detection_runner.h"
 #include "ui_test_support.h"
 
-#include "ui/detection_controller.h"
-#include "ui/live_panel.h"
+#include "ui/run/detection_controller.h"
+#include "ui/panels/live_panel.h"
 #include "ui/main_window.h"
-#include "ui/plot_widget.h"
-#include "ui/run_panel.h"
+#include "ui/plots/plot_widget.h"
+#include "ui/panels/run_panel.h"
 
 #include <QDockWidget>
 #include <QFontMetrics>

@@ -7,14 +7,14 @@
 #include "stall_meter.h"
 #include "ui_test_support.h"
 
-#include "ui/analysis_state.h"
-#include "ui/detection_controller.h"
-#include "ui/heads_panel.h"
+#include "ui/models/analysis_state.h"
+#include "ui/run/detection_controller.h"
+#include "ui/panels/heads_panel.h"
 #include "ui/main_window.h"
-#include "ui/run_collector.h"
-#include "ui/run_panel.h"
+#include "ui/run/run_collector.h"
+#include "ui/panels/run_panel.h"
 
-#include "ui/background_threads.h"
+#include "ui/run/background_threads.h"
 
 #include <QAction>
 #include <QProcess>
