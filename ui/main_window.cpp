@@ -1,22 +1,23 @@
 #include "ui/main_window.h"
 
-#include "ui/analysis_state.h"
-#include "ui/attention_panel.h"
-#include "ui/background_threads.h"
-#include "ui/attention_inspector.h"
-#include "ui/demo_locator.h"
-#include "ui/detection_controller.h"
-#include "ui/heads_panel.h"
-#include "ui/live_panel.h"
-#include "ui/log_panel.h"
-#include "ui/plot_widget.h"
-#include "ui/recent_files.h"
-#include "ui/report_writer.h"
-#include "ui/run_collector.h"
-#include "ui/run_panel.h"
-#include "ui/samples_panel.h"
-#include "ui/session_view_state.h"
-#include "ui/threshold_panel.h"
+#include "ui/models/analysis_state.h"
+#include "ui/panels/attention_panel.h"
+#include "ui/run/background_threads.h"
+#include "ui/run/attention_inspector.h"
+#include "ui/utils/demo_locator.h"
+#include "ui/run/detection_controller.h"
+#include "ui/panels/heads_panel.h"
+#include "ui/panels/live_panel.h"
+#include "ui/panels/log_panel.h"
+#include "ui/plots/plot_widget.h"
+#include "ui/utils/recent_files.h"
+#include "ui/reports/report_writer.h"
+#include "ui/run/run_collector.h"
+#include "ui/panels/run_panel.h"
+#include "ui/models/sample_table_model.h"
+#include "ui/panels/samples_panel.h"
+#include "ui/models/session_view_state.h"
+#include "ui/panels/threshold_panel.h"
 
 #include "core/detect/demo_recipe.h"
 
@@ -36,6 +37,7 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QSystemTrayIcon>
+#include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
 // Resources compiled into a static library must be registered by hand (outside any namespace).
@@ -46,6 +48,7 @@ namespace hs::ui {
 namespace {
 constexpr int kLayoutVersion = 2; // bump when the set of docks changes, to drop stale layouts
 constexpr double kNotifyAfterSeconds = 20;
+constexpr int kLeftColumnWidth = 480; // Run, Samples, Log
 }
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
@@ -78,10 +81,62 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     updateTitleAndStatus();
     defaultState_ = saveState(kLayoutVersion);
     restoreLayout();
+    qApp->installEventFilter(this); // see eventFilter: extra width goes to the plots
     statusBar()->showMessage(tr("Open a feature log, dataset, model folder or session — or drop it here"), 8000);
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    qApp->removeEventFilter(this);
+}
+
+QDockWidget* MainWindow::leftColumnDock() const
+{
+    for (const char* name : {"dock.run", "dock.samples", "dock.log"})
+        if (auto* d = findChild<QDockWidget*>(name); d && d->isVisible() && !d->isFloating()
+                                                      && dockWidgetArea(d) == Qt::LeftDockWidgetArea)
+            return d;
+    return nullptr;
+}
+
+bool MainWindow::eventFilter(QObject* watched, QEvent* event)
+{
+    // The window is about to be resized: hold the left column at its width while the dock layout
+    // shares the new width out (it would share it evenly), so the difference goes to or comes from
+    // the plots.
+    // (An application filter: it sees the resize before the window's layout does.)
+    if (watched == this && event->type() == QEvent::Resize)
+        if (QDockWidget* d = leftColumnDock(); d && !heldDock_) {
+            heldDock_ = d;
+            heldMinimumWidth_ = d->minimumWidth();
+            d->setFixedWidth(d->width());
+        }
+    return QMainWindow::eventFilter(watched, event);
+}
+
+void MainWindow::showEvent(QShowEvent* event)
+{
+    QMainWindow::showEvent(event);
+    if (shown_)
+        return;
+    shown_ = true;
+    // Resized before it was shown (say to 1600 px for a screenshot), the dock layout would share the
+    // width evenly at its first layout: the default column width, the rest to the plots.
+    QDockWidget* run = findChild<QDockWidget*>("dock.run");
+    QDockWidget* threshold = findChild<QDockWidget*>("dock.threshold");
+    if (!layoutRestored_ && run && threshold && width() > 900)
+        resizeDocks({run, threshold}, {kLeftColumnWidth, width() - kLeftColumnWidth}, Qt::Horizontal);
+}
+
+void MainWindow::resizeEvent(QResizeEvent* event)
+{
+    QMainWindow::resizeEvent(event);
+    if (heldDock_) { // laid out: the user may drag it wider or narrower again
+        heldDock_->setMinimumWidth(heldMinimumWidth_);
+        heldDock_->setMaximumWidth(QWIDGETSIZE_MAX);
+    }
+    heldDock_ = nullptr;
+}
 
 QDockWidget* MainWindow::addPanel(QWidget* panel, const QString& title, const QString& objectName,
                                   Qt::DockWidgetArea area, const QKeySequence& shortcut)
@@ -126,11 +181,12 @@ void MainWindow::createPanels()
     tabifyDockWidget(threshold, heads);
     splitDockWidget(live, attention, Qt::Horizontal);
     threshold->raise();
-    resizeDocks({run, threshold}, {480, 920}, Qt::Horizontal);
+    resizeDocks({run, threshold}, {kLeftColumnWidth, 920}, Qt::Horizontal);
     resizeDocks({run, samples}, {330, 570}, Qt::Vertical);
     resizeDocks({threshold, live}, {540, 360}, Qt::Vertical);
     resizeDocks({live, attention}, {560, 360}, Qt::Horizontal);
 
+    samplesPanel_->model()->setRunCollector(collector_); // finished responses are listed before they are scored
     connect(samplesPanel_, &SamplesPanel::sampleActivated, this, &MainWindow::showSample);
     connect(headsPanel_, &HeadsPanel::headActivated, attentionPanel_, &AttentionPanel::selectHead);
     connect(attentionPanel_, &AttentionPanel::recomputeRequested, this, [this](const QString& id, int layer, int head) {
@@ -157,8 +213,12 @@ void MainWindow::connectDetection()
     // A run from nothing is a new current document; a resumed one continues the session shown.
     connect(controller_, &DetectionController::runStarted, this, [this](int, int alreadyDone) {
         const QString session = QString::fromStdString(controller_->settings().sessionPath);
-        if (alreadyDone == 0 || session != documentPath_)
+        if (alreadyDone == 0 || session != documentPath_) {
             beginDocument(session, controller_->settings());
+            // The old document's scores go at once (the table fills again as samples finish); the
+            // dataset's texts and spans stay for the run's samples.
+            analysis_->setTable(nullptr, analysis_->catalog(), tr("live run"));
+        }
         documentSettings_ = controller_->settings();
         documentPath_ = session;
     });
@@ -424,7 +484,7 @@ void MainWindow::restoreLayout()
     s.beginGroup("mainWindow");
     if (s.value("version").toInt() == kLayoutVersion) {
         restoreGeometry(s.value("geometry").toByteArray());
-        restoreState(s.value("state").toByteArray(), kLayoutVersion);
+        layoutRestored_ = restoreState(s.value("state").toByteArray(), kLayoutVersion);
         for (QSplitter* splitter : findChildren<QSplitter*>())
             if (!splitter->objectName().isEmpty())
                 splitter->restoreState(s.value("splitter/" + splitter->objectName()).toByteArray());

@@ -2,7 +2,7 @@
 // The HalluScope main window: menus, dockable panels, drag and drop, loading documents off the
 // GUI thread, and saving the window layout between runs. Panels talk to each other only through
 // AnalysisState (scores, threshold) and the DetectionController (live runs).
-#include "ui/document_loader.h"
+#include "ui/utils/document_loader.h"
 
 #include "core/detect/detector.h"
 
@@ -93,6 +93,11 @@ protected:
     void closeEvent(QCloseEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
+    // Extra width goes to the plots: a window resize keeps the left column (Run, Samples) as wide as
+    // it was and gives the difference to the plot docks.
+    bool eventFilter(QObject* watched, QEvent* event) override;
+    void showEvent(QShowEvent* event) override; // the first show lays the default docks out at the window's size
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     void createPanels();
@@ -131,6 +136,10 @@ private:
     QLabel* statusSummary_ = nullptr;
     QLabel* runState_ = nullptr; // "Run failed" until the next run starts
     QSystemTrayIcon* tray_ = nullptr;
+    QDockWidget* leftColumnDock() const; // a docked, shown Run, Samples or Log dock on the left
+    QPointer<QDockWidget> heldDock_;      // held at its width during a window resize
+    int heldMinimumWidth_ = 0;
+    bool layoutRestored_ = false, shown_ = false;
     QByteArray defaultState_; // the dock layout as built, for Reset Layout
     QString sessionPath_;
     QString documentPath_;

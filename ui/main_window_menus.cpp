@@ -2,15 +2,15 @@
 // main_window.cpp).
 #include "ui/main_window.h"
 
-#include "ui/analysis_state.h"
-#include "ui/detection_controller.h"
-#include "ui/heads_panel.h"
-#include "ui/plot_widget.h"
-#include "ui/recent_files.h"
-#include "ui/run_panel.h"
-#include "ui/samples_panel.h"
-#include "ui/session_view_state.h"
-#include "ui/threshold_panel.h"
+#include "ui/models/analysis_state.h"
+#include "ui/run/detection_controller.h"
+#include "ui/panels/heads_panel.h"
+#include "ui/plots/plot_widget.h"
+#include "ui/utils/recent_files.h"
+#include "ui/panels/run_panel.h"
+#include "ui/panels/samples_panel.h"
+#include "ui/models/session_view_state.h"
+#include "ui/panels/threshold_panel.h"
 
 #include <QAction>
 #include <QDialog>

@@ -1,12 +1,12 @@
 // halluscope: the desktop application. Opens the paths given on the command line (datasets, model
 // folders, sessions, feature logs); with --screenshot FILE it renders the window once loading has
 // finished and exits (for the docs, under Xvfb or QT_QPA_PLATFORM=offscreen).
-#include "ui/launch_options.h"
-#include "ui/analysis_state.h"
-#include "ui/detection_controller.h"
-#include "ui/heads_panel.h"
+#include "ui/utils/launch_options.h"
+#include "ui/models/analysis_state.h"
+#include "ui/run/detection_controller.h"
+#include "ui/panels/heads_panel.h"
 #include "ui/main_window.h"
-#include "ui/run_panel.h"
+#include "ui/panels/run_panel.h"
 
 #include <QAction>
 #include <QApplication>

@@ -2,7 +2,7 @@
 // A scripted stand-in for the Detector: produces synthetic SampleResults (faithful samples have
 // higher ECS and lower PKS, so scores separate) at a chosen pace, honours cancel() between
 // samples like the Detector does between batches, and resumes where a shared "session" left off.
-#include "ui/detection_runner.h"
+#include "ui/run/detection_runner.h"
 
 #include <atomic>
 #include <chrono>

@@ -4,20 +4,20 @@
 #include "stall_meter.h"
 #include "ui_test_support.h"
 
-#include "ui/analysis_state.h"
-#include "ui/attention_panel.h"
-#include "ui/attention_inspector.h"
-#include "ui/detection_controller.h"
-#include "ui/feature_ranking_model.h"
-#include "ui/heads_panel.h"
-#include "ui/live_panel.h"
-#include "ui/log_panel.h"
+#include "ui/models/analysis_state.h"
+#include "ui/panels/attention_panel.h"
+#include "ui/run/attention_inspector.h"
+#include "ui/run/detection_controller.h"
+#include "ui/models/feature_ranking_model.h"
+#include "ui/panels/heads_panel.h"
+#include "ui/panels/live_panel.h"
+#include "ui/panels/log_panel.h"
 #include "ui/main_window.h"
-#include "ui/plot_widget.h"
-#include "ui/run_collector.h"
-#include "ui/run_panel.h"
-#include "ui/samples_panel.h"
-#include "ui/threshold_panel.h"
+#include "ui/plots/plot_widget.h"
+#include "ui/run/run_collector.h"
+#include "ui/panels/run_panel.h"
+#include "ui/panels/samples_panel.h"
+#include "ui/panels/threshold_panel.h"
 
 #include "core/analysis/metrics.h"
 #include "core/analysis/redeep_combiner.h"
@@ -243,18 +243,35 @@ void TestDemoRun::sessionReopensWithSamplesAndAttention()
     QCOMPARE(shown->layer, missing.first);
     QCOMPARE(shown->head, missing.second);
     QVERIFY(shown->rows() > 0 && shown->cols() > 0);
-    // Token texts on both axes, and the hover names both tokens and the weight.
+    // Token texts on both axes: every tick is labelled with the token at its position (whitespace made
+    // visible: a leading space as ␣, a line break as ⏎, a tab as ⇥), the response's on the rows and the
+    // prompt's on the columns (or, beyond 400 prompt tokens, each bin's first token index).
     PlotWidget* plot = reopened.attentionPanel()->plot();
-    auto labels = [](QCPAxis* axis) {
-        auto t = axis->ticker().dynamicCast<QCPAxisTickerText>();
-        return t ? t->ticks().values() : QStringList();
+    auto shownToken = [](const std::string& token) {
+        QString t = QString::fromStdString(token);
+        t.replace('\n', QStringLiteral("⏎")).replace('\t', QStringLiteral("⇥"));
+        if (t.startsWith(' '))
+            t = QStringLiteral("␣") + t.mid(1);
+        return t.isEmpty() ? QStringLiteral("·") : t.left(24);
     };
-    QVERIFY(!labels(plot->yAxis).isEmpty() && !labels(plot->xAxis).isEmpty());
-    QString first = QString::fromStdString(shown->rowTokens[0]); // the first row is always labelled
-    if (first.startsWith(' '))
-        first = "␣" + first.mid(1);
-    if (!first.contains('\n') && !first.contains('\t'))
-        QVERIFY2(labels(plot->yAxis).contains(first.left(24)), qPrintable(labels(plot->yAxis).join('|')));
+    auto ticks = [](QCPAxis* axis) {
+        auto t = axis->ticker().dynamicCast<QCPAxisTickerText>();
+        return t ? t->ticks() : QMap<double, QString>();
+    };
+    const QMap<double, QString> rowTicks = ticks(plot->yAxis), colTicks = ticks(plot->xAxis);
+    QVERIFY(rowTicks.size() >= std::min(3, shown->rows()) && colTicks.size() >= std::min(3, shown->cols()));
+    QVERIFY(rowTicks.contains(0));
+    for (auto it = rowTicks.begin(); it != rowTicks.end(); ++it)
+        QCOMPARE(it.value(), shownToken(shown->rowTokens.at(std::size_t(it.key()))));
+    const bool binned = shown->cols() > 400;
+    for (auto it = colTicks.begin(); it != colTicks.end(); ++it) {
+        if (binned)
+            QVERIFY(it.value().toInt() >= 0);
+        else
+            QCOMPARE(it.value(), shownToken(shown->colTokens.at(std::size_t(it.key()))));
+    }
+    qInfo("head (%d, %d): %d response x %d prompt tokens, %d row and %d column labels%s", shown->layer, shown->head,
+          shown->rows(), shown->cols(), int(rowTicks.size()), int(colTicks.size()), binned ? " (binned)" : "");
     const QString hover = reopened.attentionPanel()->hoverText(0, 0);
     QVERIFY2(hover.contains(QString::fromStdString(shown->rowTokens[0])) && hover.contains("attention"), qPrintable(hover));
     QVERIFY(reopened.attentionPanel()->infoText().contains("token resolution"));

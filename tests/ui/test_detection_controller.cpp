@@ -3,20 +3,23 @@
 #include "fake_detection_runner.h"
 #include "ui_test_support.h"
 
-#include "ui/analysis_state.h"
-#include "ui/attention_panel.h"
-#include "ui/detection_controller.h"
-#include "ui/live_panel.h"
-#include "ui/log_panel.h"
+#include "ui/models/analysis_state.h"
+#include "ui/panels/attention_panel.h"
+#include "ui/run/detection_controller.h"
+#include "ui/panels/live_panel.h"
+#include "ui/panels/log_panel.h"
 #include "ui/main_window.h"
-#include "ui/plot_widget.h"
-#include "ui/run_collector.h"
-#include "ui/run_panel.h"
+#include "ui/plots/plot_widget.h"
+#include "ui/run/run_collector.h"
+#include "ui/panels/run_panel.h"
+#include "ui/models/sample_table_model.h"
+#include "ui/panels/samples_panel.h"
 
 #include <QAction>
 #include <QComboBox>
 #include <QProgressBar>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTest>
 #include <QThread>
 
@@ -33,6 +36,7 @@ private Q_SLOTS:
     void stopEndsTheRun();
     void workerExceptionBecomesErrorSignal();
     void mainWindowShowsALiveRun();
+    void samplesTableKeepsInStepWithTheProgressBar();
 };
 
 void TestDetectionController::runDeliversResultsOnGuiThread()
@@ -150,6 +154,52 @@ void TestDetectionController::mainWindowShowsALiveRun()
     QVERIFY(!w.attentionPanel()->colorMap()->data()->isEmpty());
     QCOMPARE(w.logPanel()->warningCount(), 1);
     QVERIFY(w.runPanel()->runAction()->isEnabled());
+}
+
+void TestDetectionController::samplesTableKeepsInStepWithTheProgressBar()
+{
+    // Scores are pushed at most once a second, but every finished response is listed at once: after
+    // each progress update the Samples table holds as many rows as the bar says are done.
+    MainWindow w;
+    w.setProperty("quietErrors", true);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    auto session = std::make_shared<uitest::FakeSession>();
+    w.controller()->setRunnerFactory(uitest::fakeFactory(session, 90, 12, 25ms));
+    w.runPanel()->setDatasetPath("/tmp/fake-dataset.jsonl");
+    w.runPanel()->setModelDir("/tmp/fake-model");
+    SampleTableModel* table = w.samplesPanel()->model();
+    int checks = 0, aheadOfScores = 0, mismatches = 0;
+    QString firstMismatch;
+    // Connected after the window's own slots, so this runs once the bar shows the update.
+    connect(w.controller(), &DetectionController::progress, this, [&](const detect::Progress& p) {
+        ++checks;
+        const int bar = w.runPanel()->progressBar()->value();
+        if (bar != p.done || table->rowCount() != bar || w.samplesPanel()->view()->model()->rowCount() != bar) {
+            if (mismatches++ == 0)
+                firstMismatch = QString("bar %1, done %2, table %3").arg(bar).arg(p.done).arg(table->rowCount());
+        }
+        if (table->pendingCount() > 0)
+            ++aheadOfScores;
+    });
+    QSignalSpy finished(w.controller(), &DetectionController::finished);
+    w.runPanel()->runAction()->trigger();
+    QVERIFY(finished.wait(60000));
+    QVERIFY2(mismatches == 0, qPrintable(firstMismatch));
+    QVERIFY(checks >= 10);
+    QVERIFY(aheadOfScores > 0); // some rows were listed before their score came (what this is about)
+    // A row not scored yet reads "scoring…"; once the last table is scored, none is left.
+    QTRY_COMPARE_WITH_TIMEOUT(table->pendingCount(), 0, 10000);
+    QCOMPARE(table->rowCount(), 90);
+    QCOMPARE(table->scoredCount(), 90);
+    // A new run from nothing starts an empty table, then fills it again in step.
+    session->saved = 0;
+    mismatches = 0;
+    w.runPanel()->runAction()->trigger();
+    QVERIFY(finished.wait(60000));
+    QVERIFY2(mismatches == 0, qPrintable(firstMismatch));
+    QTRY_COMPARE_WITH_TIMEOUT(table->scoredCount(), 90, 10000);
+    QCOMPARE(table->rowCount(), 90);
 }
 
 QTEST_MAIN(TestDetectionController)

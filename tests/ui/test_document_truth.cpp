@@ -5,19 +5,19 @@
 #include "fake_detection_runner.h"
 #include "ui_test_support.h"
 
-#include "ui/analysis_state.h"
-#include "ui/attention_panel.h"
-#include "ui/detection_controller.h"
-#include "ui/heads_panel.h"
-#include "ui/live_panel.h"
-#include "ui/log_panel.h"
+#include "ui/models/analysis_state.h"
+#include "ui/panels/attention_panel.h"
+#include "ui/run/detection_controller.h"
+#include "ui/panels/heads_panel.h"
+#include "ui/panels/live_panel.h"
+#include "ui/panels/log_panel.h"
 #include "ui/main_window.h"
-#include "ui/plot_widget.h"
-#include "ui/run_collector.h"
-#include "ui/run_panel.h"
-#include "ui/samples_panel.h"
-#include "ui/session_view_state.h"
-#include "ui/threshold_panel.h"
+#include "ui/plots/plot_widget.h"
+#include "ui/run/run_collector.h"
+#include "ui/panels/run_panel.h"
+#include "ui/panels/samples_panel.h"
+#include "ui/models/session_view_state.h"
+#include "ui/panels/threshold_panel.h"
 
 #include "core/analysis/metrics.h"
 #include "core/session/session_store.h"
@@ -159,9 +159,11 @@ void TestDocumentTruth::scoresLabelNamesTheScoresOnScreen()
     detect::RunSettings s;
     s.sessionPath = tmp_.filePath("c.hsession").toStdString();
     QSignalSpy finished(window_->controller(), &DetectionController::finished);
-    QSignalSpy tables(a, &AnalysisState::tableChanged);
+    QSignalSpy started(window_->controller(), &DetectionController::runStarted);
     window_->controller()->start(s);
-    QVERIFY(tables.wait(20000)); // the first live push
+    QVERIFY(started.wait(20000));
+    QVERIFY(!a->hasData()); // the old document's scores are gone at once
+    QTRY_VERIFY_WITH_TIMEOUT(a->hasData(), 20000); // the first live push
     QVERIFY(window_->controller()->isBusy());
     QCOMPARE(a->scorer(), QStringLiteral("ensemble"));
     QCOMPARE(a->shownScorer(), QStringLiteral("redeep"));
@@ -177,7 +179,7 @@ void TestDocumentTruth::scoresLabelNamesTheScoresOnScreen()
     QVERIFY2(shown->text().contains("Shown: ensemble (5-fold held-out)"), qPrintable(shown->text()));
     QVERIFY(!shown->text().contains("is chosen"));
     const double auc = analysis::rocAuc(a->scores().score, a->scores().label);
-    QVERIFY2(titleOf(t->rocPlot()).contains(QString("ensemble (5-fold held-out) · AUC %1").arg(auc, 0, 'f', 4)),
+    QVERIFY2(titleOf(t->rocPlot()).contains(QString("ROC · AUC %1\nensemble (5-fold held-out)").arg(auc, 0, 'f', 4)),
              qPrintable(titleOf(t->rocPlot())));
     QVERIFY2(window_->headsPanel()->statusText().contains("ensemble (5-fold held-out) uses all 8 heads and 4 layers"),
              qPrintable(window_->headsPanel()->statusText()));

@@ -2,17 +2,17 @@
 // plots, the threshold slider against core/analysis, head selection, the sample table, exports.
 #include "ui_test_support.h"
 
-#include "ui/analysis_state.h"
-#include "ui/feature_ranking_model.h"
-#include "ui/heads_panel.h"
-#include "ui/live_panel.h"
-#include "ui/log_panel.h"
+#include "ui/models/analysis_state.h"
+#include "ui/models/feature_ranking_model.h"
+#include "ui/panels/heads_panel.h"
+#include "ui/panels/live_panel.h"
+#include "ui/panels/log_panel.h"
 #include "ui/main_window.h"
-#include "ui/plot_widget.h"
-#include "ui/report_writer.h"
-#include "ui/sample_filter_proxy.h"
-#include "ui/samples_panel.h"
-#include "ui/threshold_panel.h"
+#include "ui/plots/plot_widget.h"
+#include "ui/reports/report_writer.h"
+#include "ui/models/sample_filter_proxy.h"
+#include "ui/panels/samples_panel.h"
+#include "ui/panels/threshold_panel.h"
 
 #include "core/analysis/cross_validation.h"
 #include "core/analysis/method.h"
@@ -361,7 +361,7 @@ void TestMainWindow::exportsAllPlotsWithDataAndTitles()
     QVERIFY2(lines.filter(QRegularExpression("^roc,ReDeEP \\(in-sample\\) AUC " + auc + ",")).size() == points,
              qPrintable(lines.value(1)));
     auto* title = qobject_cast<QCPTextElement*>(t->rocPlot()->plotLayout()->element(0, 0));
-    QVERIFY(title && title->text() == QString("ROC\nReDeEP (in-sample) · AUC %1").arg(auc));
+    QVERIFY(title && title->text() == QString("ROC · AUC %1\nReDeEP (in-sample)").arg(auc));
     QVERIFY(t->rocPlot()->legend->visible());
     // Copy to clipboard puts the image there.
     QApplication::clipboard()->clear();

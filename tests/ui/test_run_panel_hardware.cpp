@@ -3,8 +3,8 @@
 // the choice reaches RunSettings and comes back from a session's stored settings.
 #include "ui_test_support.h"
 
-#include "ui/detection_controller.h"
-#include "ui/run_panel.h"
+#include "ui/run/detection_controller.h"
+#include "ui/panels/run_panel.h"
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
