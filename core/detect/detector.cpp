@@ -196,11 +196,11 @@ Batches formBatches(const std::vector<PreparedSample>& prepared, const RunSettin
     return batches;
 }
 
-// The ETA's work per batch: padded tokens of its unfinished samples (0 for a batch done in an earlier run).
+// The ETA's work per batch (padded tokens and their square per sample); a batch done in an earlier run is not to do.
 EtaEstimate etaFor(const Batches& batches, const std::set<std::string>& finished, int& todoCount)
 {
     todoCount = 0;
-    std::vector<double> batchCosts;
+    std::vector<BatchWork> work;
     for (const auto& b : batches) {
         std::size_t longest = 0, unfinished = 0;
         for (auto* p : b) {
@@ -208,9 +208,10 @@ EtaEstimate etaFor(const Batches& batches, const std::set<std::string>& finished
             if (!finished.count(p->sample->id)) ++unfinished;
         }
         todoCount += static_cast<int>(unfinished);
-        batchCosts.push_back(unfinished > 0 ? static_cast<double>(b.size() * longest) : 0.0);
+        const double n = static_cast<double>(b.size()), L = static_cast<double>(longest);
+        work.push_back({n * L, n * L * L, unfinished > 0});
     }
-    return EtaEstimate(std::move(batchCosts));
+    return EtaEstimate(std::move(work));
 }
 
 // Stage 6: what one batch through one replica computes (forward, extraction, out-of-memory back-off).
@@ -296,7 +297,7 @@ RunSummary Detector::run(Observer& obs)
             [&](std::size_t w) { runners[w]->bindThread(); }, cancelled_);
         BatchOutcome o;
         while (pool.next(o)) {
-            eta.batchDone(delivered++);
+            eta.batchDone(delivered++, secondsSince(tRun));
             for (const auto& w : o.warnings) obs.onWarning(w);
             summary.outOfMemorySkipped += o.outOfMemorySkipped;
             summary.outOfMemoryRetries += o.outOfMemoryRetries;
