@@ -3,13 +3,22 @@
 
 #include <doctest/doctest.h>
 
+#include <deque>
+#include <string>
+
 using namespace hs::detect;
 
 namespace {
 
+// Every prepared sample points at its dataset sample (the batcher orders by its id on equal lengths); a
+// null one was undefined behaviour that UBSan caught (tools/asan_suite.sh).
 PreparedSample make(std::vector<int> prompt, std::vector<int> answer)
 {
+    static std::deque<hs::data::Sample> samples;
+    samples.emplace_back();
+    samples.back().id = "s" + std::to_string(samples.size());
     PreparedSample p;
+    p.sample = &samples.back();
     p.prefixLen = static_cast<int>(prompt.size());
     p.ids = prompt;
     p.ids.insert(p.ids.end(), answer.begin(), answer.end());
