@@ -27,11 +27,13 @@ struct CliRun {
     std::string out, err;
 };
 
-// Runs `env halluscope-cli detect --model M --dataset D --session S --limit N ARGS --json`.
+// Runs `env halluscope-cli detect --model M --dataset D --session S --limit N ARGS --json` with every GPU hidden:
+// these cases are about a machine without one (auto-detection, CPU profiles, CPU replicas and splits), and on
+// a GPU machine they would otherwise pick its profile.
 CliRun runDetect(const std::string& session, const std::string& args, const std::string& env = "", int limit = 24)
 {
     const std::string errFile = session + ".stderr";
-    const std::string cmd = env + " '" + cli() + "' detect --model '" + model() + "' --dataset '" + dataset() +
+    const std::string cmd = "CUDA_VISIBLE_DEVICES= " + env + " '" + cli() + "' detect --model '" + model() + "' --dataset '" + dataset() +
                             "' --session '" + session + "' --limit " + std::to_string(limit) + " --json " + args +
                             " 2>'" + errFile + "'";
     const test::CommandOutput o = test::runCommand(cmd);
