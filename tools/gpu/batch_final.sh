@@ -49,5 +49,6 @@ if [ "$(left 560)" -gt 60 ] && [ -f $M8/model.safetensors.index.json ]; then
   done
 fi
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader > $W/gpu.txt
-git rev-parse HEAD > $W/commit.txt 2>/dev/null || echo "${HS_COMMIT-unknown}" > $W/commit.txt
-tar czf $OUT/final.tgz -C /tmp final --exclude='*.hs*'; ls -la $OUT; echo "end $(date +%T)"
+# HS_COMMIT first: the device's copy of .git need not be the working tree's commit
+echo "${HS_COMMIT:-$(git rev-parse HEAD 2>/dev/null || echo unknown)}" > $W/commit.txt
+tar czf $OUT/final.tgz --exclude='*.hs*' -C /tmp final; ls -la $OUT; echo "end $(date +%T)"
