@@ -1,6 +1,7 @@
 // Encoding speed: a ~3,000-token RAGTruth-sized prompt must take well under 10 ms (Release build). The bound
 // checked here is loose (CI machines are shared); the measured times are printed. Under ASan (the
 // HS_SANITIZE build, tools/asan_suite.sh) everything runs several times slower, so the bound is 10x there.
+#include "tests/sanitizer_build.h"
 #include "tests/tokenizer/tokenizer_test_util.h"
 
 #include <doctest/doctest.h>
@@ -10,17 +11,7 @@
 using hs::tok::Tokenizer;
 
 namespace {
-#if defined(__SANITIZE_ADDRESS__)
-constexpr double kSlowdown = 10.0;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr double kSlowdown = 10.0;
-#else
-constexpr double kSlowdown = 1.0;
-#endif
-#else
-constexpr double kSlowdown = 1.0;
-#endif
+constexpr double kSlowdown = hs::test::kAddressSanitizer ? 10.0 : 1.0;
 
 std::string longPrompt()
 {

@@ -7,6 +7,8 @@
 //     which other processes on a shared machine stretch at will.
 // The stall is the gap less the third part: what the GUI thread did or waited for itself, the
 // thing our code decides. Where the run delay cannot be read it is the whole gap.
+#include "tests/sanitizer_build.h"
+
 #include <QElapsedTimer>
 #include <QFile>
 #include <QObject>
@@ -105,17 +107,7 @@ private:
 };
 
 // ASan (the HS_SANITIZE build, tools/asan_suite.sh) makes the GUI thread's own work 2-3x slower.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr qint64 kSanitizerSlowdown = 4;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr qint64 kSanitizerSlowdown = 4;
-#else
-constexpr qint64 kSanitizerSlowdown = 1;
-#endif
-#else
-constexpr qint64 kSanitizerSlowdown = 1;
-#endif
+constexpr qint64 kSanitizerSlowdown = hs::test::kAddressSanitizer ? 4 : 1;
 // The GUI thread's budget, 50 ms:
 // * its own work between two turns of the loop (CPU time) never exceeds it (measured on this 2-core
 //   machine shared with three other sessions, load 7-11: at most 26 ms);
