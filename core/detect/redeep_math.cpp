@@ -7,6 +7,7 @@
 #include <ATen/ATen.h>
 
 #ifdef HS_HAVE_CUDA
+#include "core/model/cuda/kernel_launch.h"
 #include "core/model/cuda/lens_kernels.h"
 
 #include <c10/cuda/CUDAGuard.h>
@@ -29,12 +30,13 @@ void divergenceSliceCuda(const at::Tensor& a, const at::Tensor& b, const at::Ten
 {
     const c10::cuda::CUDAGuard guard(a.device());
     at::Tensor ac = a.contiguous(), bc = b.contiguous();
-    const int rc = hs::cuda_kernels::lensDivergenceSlice(
-        ac.data_ptr<float>(), ac.size(1), bc.data_ptr<float>(), bc.size(1), lseA.data_ptr<float>(),
-        lseB.data_ptr<float>(), ac.size(0), ac.size(1), v0, tgt.defined() ? tgt.data_ptr<int64_t>() : nullptr,
-        ref.data_ptr<float>(), clean.data_ptr<float>(), tA.data_ptr<float>(), tB.data_ptr<float>(),
-        c10::cuda::getCurrentCUDAStream(a.device().index()).stream());
-    if (rc != 0) throw Error("the logit-lens divergence kernel failed to launch (CUDA error " + std::to_string(rc) + ")");
+    hs::cuda_kernels::checkLaunch(
+        hs::cuda_kernels::lensDivergenceSlice(
+            ac.data_ptr<float>(), ac.size(1), bc.data_ptr<float>(), bc.size(1), lseA.data_ptr<float>(),
+            lseB.data_ptr<float>(), ac.size(0), ac.size(1), v0, tgt.defined() ? tgt.data_ptr<int64_t>() : nullptr,
+            ref.data_ptr<float>(), clean.data_ptr<float>(), tA.data_ptr<float>(), tB.data_ptr<float>(),
+            hs::cuda_kernels::streamOf(ac)),
+        "the logit-lens divergence kernel");
 }
 #endif
 

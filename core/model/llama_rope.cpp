@@ -6,6 +6,7 @@
 #include "core/util/error.h"
 
 #ifdef HS_HAVE_CUDA
+#include "core/model/cuda/kernel_launch.h"
 #include "core/model/cuda/layer_kernels.h"
 
 #include <c10/cuda/CUDAGuard.h>
@@ -25,18 +26,6 @@ bool fusable(const at::Tensor& x)
     return x.is_cuda() && useFusedKernels() && (t == at::kFloat || t == at::kHalf || t == at::kBFloat16);
 }
 
-k::Element elementOf(at::ScalarType t)
-{
-    return t == at::kFloat ? k::Element::F32 : t == at::kHalf ? k::Element::F16 : k::Element::BF16;
-}
-
-void check(int rc, const char* what)
-{
-    if (rc != 0) throw Error(std::string("the ") + what + " kernel failed to launch (CUDA error " + std::to_string(rc) + ")");
-}
-
-void* streamOf(const at::Tensor& x) { return c10::cuda::getCurrentCUDAStream(x.device().index()).stream(); }
-
 } // namespace
 #endif
 
@@ -49,9 +38,9 @@ at::Tensor rmsNorm(const at::Tensor& x, const at::Tensor& weight, double eps)
         at::Tensor xc = x.stride(-1) == 1 && x.dim() == 2 ? x : x.contiguous();
         at::Tensor w = weight.contiguous();
         at::Tensor out = at::empty(x.sizes(), x.options().memory_format(at::MemoryFormat::Contiguous));
-        check(k::rmsNorm(xc.data_ptr(), xc.dim() == 2 ? xc.stride(0) : D, xc.numel() / D, D, w.data_ptr(), eps,
-                         out.data_ptr(), elementOf(x.scalar_type()), streamOf(x)),
-              "RMSNorm");
+        k::checkLaunch(k::rmsNorm(xc.data_ptr(), xc.dim() == 2 ? xc.stride(0) : D, xc.numel() / D, D, w.data_ptr(), eps,
+                                  out.data_ptr(), k::elementOf(x.scalar_type()), k::streamOf(x)),
+                       "the RMSNorm kernel");
         return out;
     }
 #endif
@@ -88,9 +77,9 @@ at::Tensor applyRope(const at::Tensor& x, const RopeTables& rope)
         // the layout ATen's elementwise result would have had.
         at::Tensor out = at::empty({B, T, N, hd}, x.options().memory_format(at::MemoryFormat::Contiguous));
         const std::int64_t strides[4] = {x.stride(0), x.stride(1), x.stride(2), x.stride(3)};
-        check(k::rotary(x.data_ptr(), strides, B, N, T, hd, rope.cos.data_ptr(), rope.sin.data_ptr(), out.data_ptr(),
-                        elementOf(x.scalar_type()), streamOf(x)),
-              "rotary");
+        k::checkLaunch(k::rotary(x.data_ptr(), strides, B, N, T, hd, rope.cos.data_ptr(), rope.sin.data_ptr(),
+                                 out.data_ptr(), k::elementOf(x.scalar_type()), k::streamOf(x)),
+                       "the rotary kernel");
         return out.transpose(1, 2);
     }
 #endif

@@ -8,6 +8,7 @@
 #include <torch/version.h>
 
 #ifdef HS_HAVE_CUDA
+#include "core/model/cuda/kernel_launch.h"
 #include "core/model/cuda/quant_kernels.h"
 #include "core/model/nf4_codebook.h"
 
@@ -24,22 +25,9 @@ namespace {
 
 namespace k = hs::cuda_kernels;
 
-k::Element elementOf(at::ScalarType t)
-{
-    switch (t) {
-    case at::kFloat: return k::Element::F32;
-    case at::kHalf: return k::Element::F16;
-    case at::kBFloat16: return k::Element::BF16;
-    default: throw Error("quantised linear: no CUDA kernel for dtype " + std::string(c10::toString(t)));
-    }
-}
-
-void* streamOf(const at::Tensor& t) { return c10::cuda::getCurrentCUDAStream(t.device().index()).stream(); }
-
-void check(int err, const char* what)
-{
-    if (err != 0) throw Error(std::string(what) + ": CUDA error " + std::to_string(err));
-}
+using k::checkLaunch;
+using k::elementOf;
+using k::streamOf;
 
 template <typename T> const T* ptr(const at::Tensor& t) { return t.defined() ? t.data_ptr<T>() : nullptr; }
 
@@ -69,7 +57,7 @@ at::Tensor dequantiseNf4(const QuantLinear& l, at::ScalarType dtype, std::int64_
     at::Tensor out = at::empty({n}, l.data().options().dtype(dtype));
     k::Nf4Table table;
     for (int i = 0; i < 16; ++i) table.value[i] = nf4Codebook()[i];
-    check(k::nf4Dequantise(table, l.data().data_ptr<std::uint8_t>(), ptr<float>(l.scale()),
+    checkLaunch(k::nf4Dequantise(table, l.data().data_ptr<std::uint8_t>(), ptr<float>(l.scale()),
                            l.absmaxCode().defined() ? l.absmaxCode().data_ptr<std::int8_t>() : nullptr,
                            ptr<float>(l.groupScale()), l.offset(), e0, n, out.data_ptr(), elementOf(dtype),
                            streamOf(out)),
@@ -81,7 +69,7 @@ at::Tensor dequantiseInt8(const QuantLinear& l, at::ScalarType dtype, std::int64
 {
     c10::cuda::CUDAGuard guard(l.data().device());
     at::Tensor out = at::empty({r1 - r0, l.cols()}, l.data().options().dtype(dtype));
-    check(k::int8Dequantise(l.data().data_ptr<std::int8_t>(), l.scale().data_ptr<float>(), r0, r1 - r0, l.cols(),
+    checkLaunch(k::int8Dequantise(l.data().data_ptr<std::int8_t>(), l.scale().data_ptr<float>(), r0, r1 - r0, l.cols(),
                             out.data_ptr(), elementOf(dtype), streamOf(out)),
           "int8 dequantise");
     return out;
@@ -92,7 +80,7 @@ at::Tensor floatToFp8Bits(const at::Tensor& x, const at::Tensor& rowScale)
     c10::cuda::CUDAGuard guard(x.device());
     at::Tensor f = x.to(at::kFloat).contiguous(), s = rowScale.to(at::kFloat).contiguous();
     at::Tensor bits = at::empty(f.sizes(), f.options().dtype(at::kByte));
-    check(k::floatToFp8(f.data_ptr<float>(), s.data_ptr<float>(), f.size(0), f.size(1), bits.data_ptr<std::uint8_t>(),
+    checkLaunch(k::floatToFp8(f.data_ptr<float>(), s.data_ptr<float>(), f.size(0), f.size(1), bits.data_ptr<std::uint8_t>(),
                         streamOf(f)),
           "fp8 weight conversion");
     return bits;
@@ -104,7 +92,7 @@ std::pair<at::Tensor, at::Tensor> quantiseRowsFp8(const at::Tensor& x)
     at::Tensor c = x.contiguous();
     at::Tensor bits = at::empty(c.sizes(), c.options().dtype(at::kByte));
     at::Tensor scale = at::empty({c.size(0)}, c.options().dtype(at::kFloat));
-    check(k::fp8QuantiseRows(c.data_ptr(), elementOf(c.scalar_type()), c.size(0), c.size(1),
+    checkLaunch(k::fp8QuantiseRows(c.data_ptr(), elementOf(c.scalar_type()), c.size(0), c.size(1),
                              bits.data_ptr<std::uint8_t>(), scale.data_ptr<float>(), streamOf(c)),
           "fp8 activation scaling");
     return {bits, scale};
