@@ -6,6 +6,7 @@
 #include "ui_test_support.h"
 
 #include "ui/models/analysis_state.h"
+#include "ui/models/feature_ranking_model.h"
 #include "ui/panels/attention_panel.h"
 #include "ui/run/detection_controller.h"
 #include "ui/panels/heads_panel.h"
@@ -37,6 +38,7 @@
 #include <QTimer>
 #include <QUndoStack>
 
+#include <algorithm>
 #include <memory>
 
 using namespace hs;
@@ -84,6 +86,15 @@ void waitIdle(AnalysisState* a)
     for (int i = 0; i < 600 && a->isScoring(); ++i)
         QTest::qWait(100);
     QVERIFY(!a->isScoring());
+}
+
+// The Heads table ranks each new table on a worker thread; selecting by name before it is done
+// would select in the previous document's ranking.
+void waitRanked(HeadsPanel* heads)
+{
+    for (int i = 0; i < 600 && heads->isRanking(); ++i)
+        QTest::qWait(100);
+    QVERIFY(!heads->isRanking());
 }
 
 } // namespace
@@ -226,6 +237,7 @@ void TestDocumentTruth::headSelectionIsUndoable()
     const analysis::Selection before = a->selection();
     const std::vector<double> scoresBefore = a->scores().score;
     QVERIFY(!a->handPicked());
+    waitRanked(h);
     h->selectFeatures({QString::fromStdString(a->table().ecsNames[0]), QString::fromStdString(a->table().ecsNames[3]),
                        QString::fromStdString(a->table().pksNames[1])});
     QCOMPARE(h->selectedFeatures().size(), 3);
@@ -275,8 +287,14 @@ void TestDocumentTruth::saveSessionKeepsTheViewAndAsksForAnotherDocument()
     waitIdle(a);
     QCOMPARE(a->scores().ids.size(), std::size_t(60));
     QCOMPARE(window_->documentPath(), path);
+    // The previous run's ranking (other feature names) is off screen even before this one is ranked.
+    for (const analysis::FeatureScore& f : window_->headsPanel()->rankingModel()->scores()) {
+        const auto& names = f.isEcs ? a->table().ecsNames : a->table().pksNames;
+        QVERIFY2(std::find(names.begin(), names.end(), f.name) != names.end(), f.name.c_str());
+    }
     window_->thresholdPanel()->selectScorer(QStringLiteral("chunk-logistic"));
     waitIdle(a);
+    waitRanked(window_->headsPanel());
     window_->headsPanel()->selectFeatures({"(10, 0)", "(13, 3)", "layer_2"});
     window_->headsPanel()->applySelection();
     waitIdle(a);

@@ -25,6 +25,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
 #include <cmath>
 
 namespace hs::ui {
@@ -171,17 +172,27 @@ HeadsPanel::HeadsPanel(AnalysisState* analysis, QWidget* parent) : QWidget(paren
 
 void HeadsPanel::startRanking()
 {
+    if (!analysis_->hasData()) {
+        rankDelay_->stop();
+        model_->setScores({});
+        rankedNames_.clear();
+        redrawHeatmap();
+        return;
+    }
+    std::vector<std::string> names = analysis_->table().ecsNames;
+    names.insert(names.end(), analysis_->table().pksNames.begin(), analysis_->table().pksNames.end());
+    const bool otherDocument = names != rankedNames_;
+    if (otherDocument) { // its ranking must not stay on screen, selectable, until the new one is ready
+        rankDelay_->stop();
+        model_->setScores({});
+        redrawHeatmap();
+        rankedNames_ = std::move(names);
+    }
     if (watcher_.isRunning()) { // the table changed under a running ranking: run again after it
         rankAgain_ = true;
         return;
     }
-    if (!analysis_->hasData()) {
-        rankDelay_->stop();
-        model_->setScores({});
-        redrawHeatmap();
-        return;
-    }
-    if (rankClock_.isValid() && !rankDelay_->isActive()) {
+    if (!otherDocument && rankClock_.isValid() && !rankDelay_->isActive()) { // a live run's growing table
         const qint64 wait = 4 * lastRankMs_ - rankClock_.elapsed(); // from the last start: 3× its length idle
         if (wait > 0) {
             rankDelay_->start(int(wait));
@@ -382,9 +393,18 @@ void HeadsPanel::applySelection()
     // In the order shown, so the sum order follows what the user sees ranked first.
     QModelIndexList rows = view_->selectionModel()->selectedRows();
     std::sort(rows.begin(), rows.end(), [](const QModelIndex& a, const QModelIndex& b) { return a.row() < b.row(); });
+    // By name in the table on screen, not by the ranking's column index: a ranking of the previous
+    // table can still be shown while the new one is being ranked, and its indices mean other columns.
+    if (!analysis_->hasData())
+        return;
+    const analysis::FeatureTable& table = analysis_->table();
     for (const QModelIndex& i : rows)
-        if (const analysis::FeatureScore* s = model_->scoreAt(proxy_->mapToSource(i).row()))
-            (s->isEcs ? sel.ecs : sel.pks).push_back(s->index);
+        if (const analysis::FeatureScore* s = model_->scoreAt(proxy_->mapToSource(i).row())) {
+            const std::vector<std::string>& names = s->isEcs ? table.ecsNames : table.pksNames;
+            const auto at = std::find(names.begin(), names.end(), s->name);
+            if (at != names.end())
+                (s->isEcs ? sel.ecs : sel.pks).push_back(int(at - names.begin()));
+        }
     if (sel.ecs.empty() && sel.pks.empty()) {
         status_->setText(tr("Select at least one head or layer in the table first."));
         return;

@@ -11,6 +11,9 @@
 #include <QTimer>
 #include <QWidget>
 
+#include <string>
+#include <vector>
+
 class QAction;
 class QComboBox;
 class QDoubleSpinBox;
@@ -84,6 +87,9 @@ private:
     QFutureWatcher<std::vector<analysis::FeatureScore>> watcher_;
     int layers_ = 0, heads_ = 0;
     bool rankAgain_ = false;
+    // The feature names of the table the shown ranking belongs to: another document's ranking is
+    // taken off screen at once rather than left selectable until the new one is ready.
+    std::vector<std::string> rankedNames_;
     // Rankings in the background take at most a quarter of a core: the next one waits three times as
     // long as the last took (a live run pushes a table a second; ranking a big one takes seconds, and
     // back to back they would take a core from the detection and slow it as it goes).
