@@ -111,11 +111,14 @@ constexpr qint64 kSanitizerSlowdown = hs::test::kAddressSanitizer ? 4 : 1;
 // The GUI thread's budget, 50 ms:
 // * its own work between two turns of the loop (CPU time) never exceeds it (measured on this 2-core
 //   machine shared with three other sessions, load 7-11: at most 26 ms);
-// * 95 % of the heartbeat's gaps, less the time the kernel kept the thread waiting for a core, stay
-//   within it (measured: 12-20 ms at load 11);
-// * no gap at all is a hang (3 s). The single worst gap is reported, not asserted: at load 11 the
-//   worst gap less the wait for a core reached 100-270 ms with the GUI thread's own work under 15 ms
-//   and no run-queue wait to explain it (the VM's scheduling of its vCPUs), which no program can prevent.
+// * 99 % of the heartbeat's gaps, less the time the kernel kept the thread waiting for a core, stay
+//   within it, and the worst within twice it. The worst had reached 100-630 ms under load: the GUI
+//   thread was in a futex wait inside QRasterPaintEngine, which splits large fills and image
+//   conversions over QThreadPool::globalInstance() and waits for them — threads our background work
+//   had run on and left at nice +10. Background work now has its own pool (ui/run/background_threads.h);
+//   at load 6-7 the worst became 19-51 ms. What remains is Qt's painting threads waiting for a core
+//   like everything else on a loaded machine, which the headroom is for.
+// * no gap at all is a hang (3 s).
 constexpr qint64 kMaxStallMs = 50 * kSanitizerSlowdown;
 constexpr qint64 kMaxWallGapMs = 3000;
 
@@ -127,8 +130,9 @@ inline void checkResponsive(const StallMeter& meter, const char* what)
           meter.worstCpuGapMs(), meter.worstGapMs(), meter.gapQuantileMs(0.99), meter.worstCoreWaitMs(),
           meter.ticks());
     QVERIFY2(meter.ticks() > 0, "the heartbeat never ticked");
-    QVERIFY2(meter.stallQuantileMs(0.95) <= kMaxStallMs,
-             qPrintable(QString("95th percentile stall %1 ms").arg(meter.stallQuantileMs(0.95))));
+    QVERIFY2(meter.stallQuantileMs(0.99) <= kMaxStallMs,
+             qPrintable(QString("99th percentile stall %1 ms").arg(meter.stallQuantileMs(0.99))));
+    QVERIFY2(meter.worstStallMs() <= 2 * kMaxStallMs, qPrintable(QString("worst stall %1 ms").arg(meter.worstStallMs())));
     QVERIFY2(meter.worstCpuGapMs() <= kMaxStallMs, qPrintable(QString("worked %1 ms in one turn").arg(meter.worstCpuGapMs())));
     QVERIFY2(meter.worstGapMs() <= kMaxWallGapMs, qPrintable(QString("wall gap %1 ms").arg(meter.worstGapMs())));
 }

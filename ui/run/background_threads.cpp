@@ -1,8 +1,12 @@
 #include "ui/run/background_threads.h"
 
 #include <QByteArray>
+#include <QCoreApplication>
+#include <QPointer>
 #include <QThread>
 #include <QtGlobal>
+
+#include <algorithm>
 
 #ifdef Q_OS_LINUX
 #include <sys/resource.h>
@@ -25,6 +29,18 @@ void lowerCurrentThreadPriority()
     if (::getpriority(PRIO_PROCESS, tid) < kBackgroundNice)
         ::setpriority(PRIO_PROCESS, tid, kBackgroundNice);
 #endif
+}
+
+QThreadPool* backgroundPool()
+{
+    // Owned by the application, whose destruction waits for the pool's tasks (as it does for the global
+    // pool's), so nothing runs on after the objects it uses are gone.
+    static QPointer<QThreadPool> pool;
+    if (!pool) {
+        pool = new QThreadPool(QCoreApplication::instance());
+        pool->setMaxThreadCount(std::max(2, QThread::idealThreadCount()));
+    }
+    return pool;
 }
 
 void leaveTheGuiACore()
