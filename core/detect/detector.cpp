@@ -10,6 +10,7 @@
 #include "core/detect/redeep_extractor.h"
 #include "core/detect/replica_pool.h"
 #include "core/detect/run_identity.h"
+#include "core/detect/run_order.h"
 #include "core/detect/shared_prompts.h"
 #include "core/hw/gpu.h"
 #include "core/model/llama_model.h"
@@ -196,20 +197,22 @@ Batches formBatches(const std::vector<PreparedSample>& prepared, const RunSettin
     return batches;
 }
 
-// The ETA's work per batch (padded tokens and their square per sample); a batch done in an earlier run is not to do.
+// The ETA's work per batch (padded tokens, their square per sample, response rows); a batch done in an earlier run is not to do.
 EtaEstimate etaFor(const Batches& batches, const std::set<std::string>& finished, int& todoCount)
 {
     todoCount = 0;
     std::vector<BatchWork> work;
     for (const auto& b : batches) {
         std::size_t longest = 0, unfinished = 0;
+        double rows = 0;
         for (auto* p : b) {
             longest = std::max(longest, p->ids.size());
+            rows += p->numRows();
             if (!finished.count(p->sample->id)) ++unfinished;
         }
         todoCount += static_cast<int>(unfinished);
         const double n = static_cast<double>(b.size()), L = static_cast<double>(longest);
-        work.push_back({n * L, n * L * L, unfinished > 0});
+        work.push_back({n * L, n * L * L, rows, unfinished > 0});
     }
     return EtaEstimate(std::move(work));
 }
@@ -278,7 +281,9 @@ RunSummary Detector::run(Observer& obs)
         for (const auto& smp : samples)
             if (finished.count(smp.id)) ++summary.resumedSkipped;
 
-        const Batches batches = formBatches(prepared, s, plan, samples.size(), summary);
+        // Formed in length order, run longest first and then spread over the lengths (run_order.h), so
+        // the time left and the live view are right from the first tenth of the run on.
+        const Batches batches = inProgressOrder(formBatches(prepared, s, plan, samples.size(), summary));
         int todoCount = 0;
         EtaEstimate eta = etaFor(batches, finished, todoCount);
         summary.loadSeconds = secondsSince(tLoad);

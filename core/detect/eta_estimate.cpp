@@ -1,6 +1,6 @@
 #include "core/detect/eta_estimate.h"
 
-#include <array>
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -8,38 +8,39 @@ namespace hs::detect {
 
 namespace {
 
-// Least squares of y on the chosen columns of X (up to three), by the normal equations (Cramer's rule on a
-// 3×3 at most). Returns false when the system is singular.
-bool leastSquares(const std::vector<std::array<double, 3>>& X, const std::vector<double>& y, unsigned mask,
-                  std::array<double, 3>& coef)
+using Terms = std::array<double, EtaEstimate::kTerms>;
+constexpr std::size_t K = EtaEstimate::kTerms;
+
+// Least squares of y on the columns of X chosen by `mask`, by the normal equations (Gaussian elimination
+// with partial pivoting on at most 4×4). Returns false when the system is singular.
+bool leastSquares(const std::vector<Terms>& X, const std::vector<double>& y, unsigned mask, Terms& coef)
 {
-    std::array<int, 3> cols{};
-    int n = 0;
-    for (int j = 0; j < 3; ++j)
+    std::array<std::size_t, K> cols{};
+    std::size_t n = 0;
+    for (std::size_t j = 0; j < K; ++j)
         if (mask & (1u << j)) cols[n++] = j;
-    double A[3][3] = {}, r[3] = {};
+    double A[K][K + 1] = {};
     for (std::size_t i = 0; i < X.size(); ++i)
-        for (int p = 0; p < n; ++p) {
-            r[p] += X[i][cols[p]] * y[i];
-            for (int q = 0; q < n; ++q) A[p][q] += X[i][cols[p]] * X[i][cols[q]];
+        for (std::size_t p = 0; p < n; ++p) {
+            A[p][n] += X[i][cols[p]] * y[i];
+            for (std::size_t q = 0; q < n; ++q) A[p][q] += X[i][cols[p]] * X[i][cols[q]];
         }
-    auto det = [&](double M[3][3]) {
-        if (n == 1) return M[0][0];
-        if (n == 2) return M[0][0] * M[1][1] - M[0][1] * M[1][0];
-        return M[0][0] * (M[1][1] * M[2][2] - M[1][2] * M[2][1]) - M[0][1] * (M[1][0] * M[2][2] - M[1][2] * M[2][0]) +
-               M[0][2] * (M[1][0] * M[2][1] - M[1][1] * M[2][0]);
-    };
-    const double d = det(A);
-    double scale = 1;
-    for (int p = 0; p < n; ++p) scale *= std::max(A[p][p], 1e-300);
-    if (!(std::fabs(d) > 1e-12 * scale)) return false;
-    coef = {0, 0, 0};
-    for (int p = 0; p < n; ++p) {
-        double M[3][3];
-        for (int a = 0; a < n; ++a)
-            for (int b = 0; b < n; ++b) M[a][b] = b == p ? r[a] : A[a][b];
-        coef[cols[p]] = det(M) / d;
+    double scale = 0;
+    for (std::size_t p = 0; p < n; ++p) scale = std::max(scale, std::fabs(A[p][p]));
+    for (std::size_t c = 0; c < n; ++c) {
+        std::size_t pivot = c;
+        for (std::size_t r = c + 1; r < n; ++r)
+            if (std::fabs(A[r][c]) > std::fabs(A[pivot][c])) pivot = r;
+        if (!(std::fabs(A[pivot][c]) > 1e-12 * scale)) return false;
+        for (std::size_t k = 0; k <= n; ++k) std::swap(A[c][k], A[pivot][k]);
+        for (std::size_t r = 0; r < n; ++r) {
+            if (r == c) continue;
+            const double f = A[r][c] / A[c][c];
+            for (std::size_t k = c; k <= n; ++k) A[r][k] -= f * A[c][k];
+        }
     }
+    coef.fill(0);
+    for (std::size_t p = 0; p < n; ++p) coef[cols[p]] = A[p][n] / A[p][p];
     return true;
 }
 
@@ -49,54 +50,55 @@ EtaEstimate::EtaEstimate(std::vector<BatchWork> batches) : work_(std::move(batch
 {
     for (const BatchWork& w : work_)
         if (w.todo) {
-            leftCount_ += 1;
-            leftTokens_ += w.tokens;
-            leftQuadratic_ += w.quadratic;
+            const Terms t = termsOf(w);
+            for (std::size_t j = 0; j < K; ++j) left_[j] += t[j];
         }
 }
 
 void EtaEstimate::batchDone(std::size_t batch, double elapsed)
 {
     if (batch >= work_.size() || !work_[batch].todo) return;
-    const BatchWork& w = work_[batch];
-    leftCount_ -= 1;
-    leftTokens_ -= w.tokens;
-    leftQuadratic_ -= w.quadratic;
-    x0_.push_back(1.0);
-    x1_.push_back(w.tokens);
-    x2_.push_back(w.quadratic);
+    const Terms t = termsOf(work_[batch]);
+    for (std::size_t j = 0; j < K; ++j) left_[j] -= t[j];
+    done_.push_back(t);
     seconds_.push_back(elapsed - lastElapsed_);
     lastElapsed_ = elapsed;
 }
 
 double EtaEstimate::secondsLeft(double elapsed) const
 {
-    if (seconds_.empty() || leftCount_ <= 0) return 0.0;
+    if (seconds_.empty() || left_[0] <= 0.5) return 0.0;
     double doneTokens = 0;
-    for (double t : x1_) doneTokens += t;
-    // Too few batches to fit three terms: proportional to tokens.
-    double left = doneTokens > 0 ? elapsed * leftTokens_ / doneTokens : 0.0;
-    if (seconds_.size() >= 3) {
-        // Columns scaled to comparable sizes (tokens² reach 1e8), every subset of {c, a, b} tried, the best fit
+    for (const Terms& t : done_) doneTokens += t[1];
+    // Too few batches to fit the terms: proportional to tokens.
+    double left = doneTokens > 0 ? elapsed * left_[1] / doneTokens : 0.0;
+    if (seconds_.size() >= K) {
+        // Columns scaled to comparable sizes (tokens² reach 1e8), every subset of the terms tried, the best fit
         // with no negative term kept: a non-negative least squares small enough to do exhaustively.
-        double s1 = 0, s2 = 0;
-        for (std::size_t i = 0; i < x1_.size(); ++i) { s1 = std::max(s1, x1_[i]); s2 = std::max(s2, x2_[i]); }
-        s1 = s1 > 0 ? s1 : 1;
-        s2 = s2 > 0 ? s2 : 1;
-        std::vector<std::array<double, 3>> X;
-        for (std::size_t i = 0; i < x1_.size(); ++i) X.push_back({1.0, x1_[i] / s1, x2_[i] / s2});
+        Terms scale{};
+        for (const Terms& t : done_)
+            for (std::size_t j = 0; j < K; ++j) scale[j] = std::max(scale[j], t[j]);
+        for (double& s : scale) s = s > 0 ? s : 1;
+        std::vector<Terms> X;
+        for (const Terms& t : done_) {
+            Terms x;
+            for (std::size_t j = 0; j < K; ++j) x[j] = t[j] / scale[j];
+            X.push_back(x);
+        }
         double best = std::numeric_limits<double>::infinity();
-        for (unsigned mask = 1; mask < 8; ++mask) {
-            std::array<double, 3> c{};
-            if (!leastSquares(X, seconds_, mask, c) || c[0] < 0 || c[1] < 0 || c[2] < 0) continue;
+        for (unsigned mask = 1; mask < (1u << K); ++mask) {
+            Terms c{};
+            if (!leastSquares(X, seconds_, mask, c) || *std::min_element(c.begin(), c.end()) < 0) continue;
             double sse = 0;
             for (std::size_t i = 0; i < X.size(); ++i) {
-                const double e = seconds_[i] - (c[0] * X[i][0] + c[1] * X[i][1] + c[2] * X[i][2]);
-                sse += e * e;
+                double fit = 0;
+                for (std::size_t j = 0; j < K; ++j) fit += c[j] * X[i][j];
+                sse += (seconds_[i] - fit) * (seconds_[i] - fit);
             }
             if (sse < best * (1 - 1e-9)) {
                 best = sse;
-                left = c[0] * leftCount_ + c[1] * leftTokens_ / s1 + c[2] * leftQuadratic_ / s2;
+                left = 0;
+                for (std::size_t j = 0; j < K; ++j) left += c[j] * left_[j] / scale[j];
             }
         }
     }

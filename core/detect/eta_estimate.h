@@ -1,10 +1,13 @@
 #pragma once
-// Time left in a run, from work rather than sample counts (torch-free). Batches run shortest first, so the
-// first samples are the cheapest: "elapsed / samples done × samples left" came out about 3× too low early in a
-// run. Proportional to padded tokens it was still 34–91 % too low on the demo (tests/ui/test_eta.cpp): a long
-// batch costs more per token (attention grows with the square of the length, and each batch has a fixed
-// overhead). So each batch's time is modelled as c + a·tokens + b·quadratic, with c, a, b ≥ 0 fitted on the
-// batches already done, and the model predicts the rest.
+// Time left in a run, from work rather than sample counts (torch-free). "elapsed / samples done × samples
+// left" was about 3× too low early in a shortest-first run, and proportional to padded tokens still 34–91 % too
+// low on the demo: batches differ in more than their token count. Each batch's time is modelled as
+//   c + a·tokens + b·quadratic + r·rows
+// (a fixed cost per batch; the linear layers; attention, which grows with the square of the length; the
+// logit lens and copy-head extraction, which run per response row), with c, a, b, r ≥ 0 fitted on the batches
+// already done, and the model predicts the rest. The fit can only see what the done batches span, so the run
+// scores its batches in an order whose every prefix spans the lengths (core/detect/run_order.h).
+#include <array>
 #include <cstddef>
 #include <vector>
 
@@ -13,6 +16,7 @@ namespace hs::detect {
 struct BatchWork {
     double tokens = 0;     // padded tokens: samples × longest
     double quadratic = 0;  // samples × longest²: what attention pays for
+    double rows = 0;       // response rows scored (token level: one per response token)
     bool todo = true;      // false: finished in an earlier run (costs nothing now)
 };
 
@@ -24,11 +28,17 @@ public:
     // Seconds left; 0 before any batch is done.
     double secondsLeft(double elapsed) const;
 
+    static constexpr std::size_t kTerms = 4; // c, tokens, quadratic, rows
+
 private:
+    using Terms = std::array<double, kTerms>;
+    static Terms termsOf(const BatchWork& w) { return {1.0, w.tokens, w.quadratic, w.rows}; }
+
     std::vector<BatchWork> work_;
-    std::vector<double> x0_, x1_, x2_, seconds_;  // the done batches' work and time
+    std::vector<Terms> done_;        // the done batches' terms
+    std::vector<double> seconds_;    // and their times
     double lastElapsed_ = 0;
-    double leftCount_ = 0, leftTokens_ = 0, leftQuadratic_ = 0;
+    Terms left_{};                   // the terms summed over the batches still to do
 };
 
 } // namespace hs::detect
