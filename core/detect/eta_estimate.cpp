@@ -60,18 +60,28 @@ void EtaEstimate::batchDone(std::size_t batch, double elapsed)
     if (batch >= work_.size() || !work_[batch].todo) return;
     const Terms t = termsOf(work_[batch]);
     for (std::size_t j = 0; j < K; ++j) left_[j] -= t[j];
-    done_.push_back(t);
-    seconds_.push_back(elapsed - lastElapsed_);
+    if (!warmedUp_) {
+        warmedUp_ = true;
+        first_ = t;
+        firstSeconds_ = elapsed - lastElapsed_;
+    } else {
+        done_.push_back(t);
+        seconds_.push_back(elapsed - lastElapsed_);
+    }
     lastElapsed_ = elapsed;
 }
 
 double EtaEstimate::secondsLeft(double elapsed) const
 {
-    if (seconds_.empty() || left_[0] <= 0.5) return 0.0;
-    double doneTokens = 0;
+    if (!warmedUp_ || left_[0] <= 0.5) return 0.0;
+    // Only the warm-up batch done: proportional to its tokens, warm-up and all.
+    if (done_.empty())
+        return first_[1] > 0 ? std::max(0.0, firstSeconds_ * left_[1] / first_[1] - (elapsed - lastElapsed_)) : 0.0;
+    double doneTokens = 0, doneSeconds = 0;
     for (const Terms& t : done_) doneTokens += t[1];
+    for (double s : seconds_) doneSeconds += s;
     // Too few batches to fit the terms: proportional to tokens.
-    double left = doneTokens > 0 ? elapsed * left_[1] / doneTokens : 0.0;
+    double left = doneTokens > 0 ? doneSeconds * left_[1] / doneTokens : 0.0;
     if (seconds_.size() >= K) {
         // Columns scaled to comparable sizes (tokens² reach 1e8), every subset of the terms tried, the best fit
         // with no negative term kept: a non-negative least squares small enough to do exhaustively.

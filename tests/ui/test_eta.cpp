@@ -2,11 +2,15 @@
 // Issue 14 asks for every estimate after the first 10 % of the run within 20 % of the time the run
 // really took to end (here: while a fifth of the run is left; beyond, a second of noise on a shared
 // machine is half of what is left), and a finish time within 20 % of the run's length to the end.
-// core/detect's estimate (padded tokens of the batches left) does not meet that yet: on this 2-core
-// machine at load 6-8 the worst time-left error was 34-91 % (too low early: the long batches at the end
-// of a shortest-first run cost more per token than the short ones). Until it does, the 20 % bounds are
-// asserted with HS_UI_ETA_STRICT=1, and always a bound that the old sample-count estimate (about 3x too
-// low early, issue 14) fails: the finish time within half of the run's length.
+// Shortest first, the fit on short batches alone was 34-91 % too low; now the run goes longest first
+// and then spread over the lengths (core/detect/run_order.h) and the first, warm-up batch is left out
+// of the fit. tests/detect/test_eta_estimate.cpp holds the estimate to 20 % on a real run's recorded
+// batch times (6 %; 27 % shortest first). Live, the demo's 5 s run is at the mercy of the machine's
+// other load: with two other sessions building beside it the worst errors were 14-68 %, and a plain
+// proportional estimate did no better, since the machine's pace itself changed. So the 20 % bounds
+// are asserted with HS_UI_ETA_STRICT=1 (on a quiet machine), and always a bound that the old
+// sample-count estimate (about 3x too low early, issue 14) fails: the finish time within half of the
+// run's length. CTest runs this suite alone (RUN_SERIAL).
 #include "ui_test_support.h"
 
 #include "ui/run/detection_controller.h"
