@@ -25,6 +25,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
+#include <QScrollArea>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFutureWatcher>
@@ -166,7 +167,14 @@ void MainWindow::createPanels()
     placeholder->setMaximumSize(0, 0);
     setCentralWidget(placeholder);
 
-    QDockWidget* run = addPanel(runPanel_, tr("Run"), "dock.run", Qt::LeftDockWidgetArea, QKeySequence("Alt+1"));
+    // The Run form scrolls rather than squeezing its rows when its dock is short (a squeezed wrapped
+    // label, such as the plan, lost its last line).
+    auto* runScroll = new QScrollArea(this);
+    runScroll->setWidget(runPanel_);
+    runScroll->setWidgetResizable(true);
+    runScroll->setFrameShape(QFrame::NoFrame);
+    runScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    QDockWidget* run = addPanel(runScroll, tr("Run"), "dock.run", Qt::LeftDockWidgetArea, QKeySequence("Alt+1"));
     QDockWidget* samples = addPanel(samplesPanel_, tr("Samples"), "dock.samples", Qt::LeftDockWidgetArea, QKeySequence("Alt+2"));
     QDockWidget* threshold = addPanel(thresholdPanel_, tr("Threshold"), "dock.threshold", Qt::RightDockWidgetArea, QKeySequence("Alt+3"));
     QDockWidget* heads = addPanel(headsPanel_, tr("Heads"), "dock.heads", Qt::RightDockWidgetArea, QKeySequence("Alt+4"));
@@ -182,7 +190,7 @@ void MainWindow::createPanels()
     splitDockWidget(live, attention, Qt::Horizontal);
     threshold->raise();
     resizeDocks({run, threshold}, {kLeftColumnWidth, 920}, Qt::Horizontal);
-    resizeDocks({run, samples}, {330, 570}, Qt::Vertical);
+    resizeDocks({run, samples}, {runPanel_->sizeHint().height(), 300}, Qt::Vertical); // the whole form if it fits
     resizeDocks({threshold, live}, {540, 360}, Qt::Vertical);
     resizeDocks({live, attention}, {560, 360}, Qt::Horizontal);
 
@@ -337,7 +345,7 @@ void MainWindow::applyDocument(const LoadedDocument& doc)
             runPanel_->setSessionPath(doc.path);
             beginDocument(doc.path, runPanel_->currentSettings());
             sessionPath_ = doc.path;
-            collector_->adopt(doc.results, *doc.table);
+            collector_->adopt(doc.results, *doc.table, doc.catalog);
             if (!doc.runFinished)
                 logPanel_->addInfo(tr("The run in this session is unfinished: press Run to resume it."));
         } else {

@@ -97,6 +97,32 @@ void waitRanked(HeadsPanel* heads)
     QVERIFY(!heads->isRanking());
 }
 
+
+// A real session file (SQLite, as `detect` writes it) holding 60 of the fake runner's results, finished.
+void writeRealSession(const QString& path)
+{
+    session::SessionStore store(path.toStdString());
+    store.beginRun("{}", "test-hash");
+    uitest::FakeDetectionRunner maker(std::make_shared<uitest::FakeSession>(), 60, 6, 0us);
+    std::vector<std::string> ecs, pks;
+    for (int k = 0; k < 8; ++k)
+        ecs.push_back("(" + std::to_string(10 + k) + ", " + std::to_string(k) + ")");
+    for (int k = 0; k < 4; ++k)
+        pks.push_back("layer_" + std::to_string(k));
+    store.setFeatureNames(ecs, pks);
+    for (int i = 0; i < 60; ++i) {
+        const results::SampleResult r = maker.makeResult(i);
+        data::Sample s;
+        s.id = r.sampleId;
+        s.taskType = r.taskType;
+        s.responseLabel = r.responseLabel;
+        s.response = "a response";
+        s.prompt = "a prompt";
+        store.saveSample(s, r);
+    }
+    store.markFinished();
+}
+
 } // namespace
 
 class TestDocumentTruth : public QObject {
@@ -108,6 +134,7 @@ private Q_SLOTS:
     void userThresholdIsKeptAndUndoable();
     void headSelectionIsUndoable();
     void saveSessionKeepsTheViewAndAsksForAnotherDocument();
+    void resumingAFinishedSessionKeepsItsTexts();
     void openingAFeatureLogReplacesEveryPanel();
     void modelFolderIsValidatedAndFailedOpensAreNotRecent();
     void failedRunEndsInAnErrorState();
@@ -258,28 +285,7 @@ void TestDocumentTruth::saveSessionKeepsTheViewAndAsksForAnotherDocument()
 {
     // A real session file holding the fake run's results.
     const QString path = tmp_.filePath("real.hsession");
-    {
-        session::SessionStore store(path.toStdString());
-        store.beginRun("{}", "test-hash");
-        uitest::FakeDetectionRunner maker(std::make_shared<uitest::FakeSession>(), 60, 6, 0us);
-        std::vector<std::string> ecs, pks;
-        for (int k = 0; k < 8; ++k)
-            ecs.push_back("(" + std::to_string(10 + k) + ", " + std::to_string(k) + ")");
-        for (int k = 0; k < 4; ++k)
-            pks.push_back("layer_" + std::to_string(k));
-        store.setFeatureNames(ecs, pks);
-        for (int i = 0; i < 60; ++i) {
-            const results::SampleResult r = maker.makeResult(i);
-            data::Sample s;
-            s.id = r.sampleId;
-            s.taskType = r.taskType;
-            s.responseLabel = r.responseLabel;
-            s.response = "a response";
-            s.prompt = "a prompt";
-            store.saveSample(s, r);
-        }
-        store.markFinished();
-    }
+    writeRealSession(path);
     QSignalSpy loaded(window_.get(), &MainWindow::documentLoaded);
     window_->openPath(path);
     QVERIFY(loaded.wait(30000));
@@ -333,6 +339,37 @@ void TestDocumentTruth::saveSessionKeepsTheViewAndAsksForAnotherDocument()
     QVERIFY2(asked.contains("copy.hsession"), qPrintable(asked));
     QVERIFY(!QFileInfo::exists(viewStatePath(copy)));
     window_->setConfirmHandler({});
+}
+
+void TestDocumentTruth::resumingAFinishedSessionKeepsItsTexts()
+{
+    // Opened, then Run with nothing left to score (the demo's second start): the tables the run pushes
+    // carry the session's task types and lengths, not the previous document's (empty) catalog.
+    const QString path = tmp_.filePath("finished.hsession");
+    writeRealSession(path);
+    QSignalSpy loaded(window_.get(), &MainWindow::documentLoaded);
+    window_->openPath(path);
+    QVERIFY(loaded.wait(30000));
+    waitIdle(window_->analysis());
+    auto fake = std::make_shared<uitest::FakeSession>();
+    fake->saved = 60; // every sample done: the run resumes and scores nothing
+    window_->controller()->setRunnerFactory(uitest::fakeFactory(fake, 60, 6, 0us));
+    detect::RunSettings settings;
+    settings.sessionPath = path.toStdString();
+    QSignalSpy finished(window_->controller(), &DetectionController::finished);
+    window_->controller()->start(settings);
+    QVERIFY(finished.wait(30000));
+    QTest::qWait(200);
+    waitIdle(window_->analysis());
+    QAbstractItemModel* table = window_->samplesPanel()->view()->model();
+    QCOMPARE(table->rowCount(), 60);
+    int taskColumn = -1;
+    for (int c = 0; c < table->columnCount(); ++c)
+        if (table->headerData(c, Qt::Horizontal).toString() == QStringLiteral("Task"))
+            taskColumn = c;
+    QVERIFY(taskColumn >= 0);
+    for (int r = 0; r < table->rowCount(); ++r)
+        QVERIFY2(!table->index(r, taskColumn).data().toString().isEmpty(), qPrintable(QString("row %1").arg(r)));
 }
 
 void TestDocumentTruth::openingAFeatureLogReplacesEveryPanel()
@@ -405,6 +442,7 @@ void TestDocumentTruth::failedRunEndsInAnErrorState()
         }
     });
     poll.start(20);
+    window_->logPanel()->clear(); // earlier cases' runs may have finished with nothing left to score
     QSignalSpy failed(window_->controller(), &DetectionController::runFailed);
     QSignalSpy finished(window_->controller(), &DetectionController::finished);
     window_->controller()->start(detect::RunSettings{});

@@ -10,6 +10,7 @@
 #include "ui/panels/run_panel.h"
 
 #include <QDockWidget>
+#include <QLabel>
 #include <QFontMetrics>
 #include <QSignalSpy>
 #include <QTest>
@@ -31,6 +32,7 @@ private Q_SLOTS:
     void aWindowSizedBeforeItIsShownGivesThePlotsTheWidth();
     void liveLegendLeavesTheCurvesFree();
     void axisLabelsFitTheirPlots();
+    void runFormTextIsNotCut();
 };
 
 void TestLayout::extraWidthGoesToThePlots()
@@ -158,3 +160,33 @@ void TestLayout::axisLabelsFitTheirPlots()
 
 QTEST_MAIN(TestLayout)
 #include "test_layout.moc"
+
+void TestLayout::runFormTextIsNotCut()
+{
+    // The Run form's wrapped texts (the plan, the GPU line) get the height their width needs, at the
+    // default size and the screenshots' size, with a plan as long as a real one; the form scrolls when
+    // the dock is shorter than the form.
+    for (const QSize size : {QSize(1400, 900), QSize(1600, 1000)}) {
+        MainWindow w;
+        w.setProperty("quietErrors", true);
+        w.resize(size);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        auto* plan = w.runPanel()->findChild<QLabel*>("plan");
+        QVERIFY(plan);
+        plan->setText(QStringLiteral("Running with cpu (CPU only): single on cpu, f32, weights none, 2048 tokens/batch, "
+                                     "predicted peak 30.6 MiB"));
+        QTest::qWait(200);
+        int checked = 0;
+        for (QLabel* label : w.runPanel()->findChildren<QLabel*>()) {
+            if (!label->wordWrap() || !label->isVisibleTo(&w) || label->text().isEmpty())
+                continue;
+            const int need = label->heightForWidth(label->width());
+            QVERIFY2(label->height() >= need, qPrintable(QString("%1 x %2: '%3' is %4 px high, needs %5 at %6 px")
+                                                             .arg(size.width()).arg(size.height()).arg(label->text())
+                                                             .arg(label->height()).arg(need).arg(label->width())));
+            ++checked;
+        }
+        QVERIFY(checked >= 2);
+    }
+}

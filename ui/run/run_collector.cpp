@@ -34,11 +34,12 @@ const results::SampleResult* RunCollector::result(const QString& id) const
     return it == results_.constEnd() ? nullptr : &it.value();
 }
 
-void RunCollector::adopt(const std::vector<results::SampleResult>& results, const analysis::FeatureTable& table)
+void RunCollector::adopt(const std::vector<results::SampleResult>& results, const analysis::FeatureTable& table,
+                         const SampleCatalog& catalog)
 {
     results_.clear();
     order_.clear();
-    catalog_ = analysis_->catalog();
+    catalog_ = catalog; // not analysis_->catalog(): the state still holds the previous document's
     table_ = std::make_shared<analysis::FeatureTable>(table);
     for (const results::SampleResult& r : results) {
         const QString id = QString::fromStdString(r.sampleId);

@@ -32,7 +32,9 @@ public:
 
 public Q_SLOTS:
     // The results of an opened session: a later Run resumes it and keeps appending.
-    void adopt(const std::vector<hs::results::SampleResult>& results, const hs::analysis::FeatureTable& table);
+    // `catalog`: the opened document's texts and task types, which a resumed run's tables carry on.
+    void adopt(const std::vector<hs::results::SampleResult>& results, const hs::analysis::FeatureTable& table,
+               const SampleCatalog& catalog);
     // alreadyDone > 0: a resumed run, appending to the adopted results; 0: a new run, which replaces them.
     void begin(int total, int alreadyDone);
     void reset(); // forgets every result (a new current document)
