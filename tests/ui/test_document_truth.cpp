@@ -258,28 +258,7 @@ void TestDocumentTruth::saveSessionKeepsTheViewAndAsksForAnotherDocument()
 {
     // A real session file holding the fake run's results.
     const QString path = tmp_.filePath("real.hsession");
-    {
-        session::SessionStore store(path.toStdString());
-        store.beginRun("{}", "test-hash");
-        uitest::FakeDetectionRunner maker(std::make_shared<uitest::FakeSession>(), 60, 6, 0us);
-        std::vector<std::string> ecs, pks;
-        for (int k = 0; k < 8; ++k)
-            ecs.push_back("(" + std::to_string(10 + k) + ", " + std::to_string(k) + ")");
-        for (int k = 0; k < 4; ++k)
-            pks.push_back("layer_" + std::to_string(k));
-        store.setFeatureNames(ecs, pks);
-        for (int i = 0; i < 60; ++i) {
-            const results::SampleResult r = maker.makeResult(i);
-            data::Sample s;
-            s.id = r.sampleId;
-            s.taskType = r.taskType;
-            s.responseLabel = r.responseLabel;
-            s.response = "a response";
-            s.prompt = "a prompt";
-            store.saveSample(s, r);
-        }
-        store.markFinished();
-    }
+    uitest::writeFakeSession(path.toStdString(), 60);
     QSignalSpy loaded(window_.get(), &MainWindow::documentLoaded);
     window_->openPath(path);
     QVERIFY(loaded.wait(30000));
