@@ -57,7 +57,8 @@ struct ScoredTable {
 // computed again.
 struct StoredScores {
     QString method;                   // a scorer of scorerMethods()
-    analysis::ResponseScores scores;  // every response of the table, in table order
+    analysis::ResponseScores scores;  // every response of the table, in table order; empty when they are not the
+                                      // numbers this table gives (fewer samples, another response order)
     QString note;                     // what they are, in words
     bool handPicked = false;          // made from a hand-picked selection (only `features`)
     QStringList features;             // that selection's head and layer names

@@ -4,6 +4,7 @@
 #include "ui/panels/log_panel.h"
 #include "ui/run/detection_controller.h"
 
+#include <QCryptographicHash>
 #include <QFileInfo>
 
 #include <algorithm>
@@ -30,6 +31,16 @@ QStringList selectedFeatures(const AnalysisState& state)
     return out;
 }
 
+// The responses of a table in their order: cross-validation folds depend on it, so held-out scores
+// are the numbers a table gives only when its responses come in the same order.
+std::string responseOrderKey(const analysis::FeatureTable& table)
+{
+    QByteArray ids;
+    for (const std::string& id : table.responseIds)
+        ids += QByteArray::fromStdString(id) + '\n';
+    return QCryptographicHash::hash(ids, QCryptographicHash::Sha1).toHex().toStdString();
+}
+
 } // namespace
 
 session::ScoreOrigin shownScoreOrigin(const AnalysisState& state)
@@ -41,6 +52,8 @@ session::ScoreOrigin shownScoreOrigin(const AnalysisState& state)
     o.threshold = state.threshold();
     o.details = {{"note", state.scorerNote().toStdString()}, {"hand_picked", state.handPicked()}};
     if (learned) {
+        if (state.hasData())
+            o.details["response_order"] = responseOrderKey(state.table());
         o.details["folds"] = kScorerFolds;
         o.details["seed"] = kScorerSeed;
         o.details["threshold_mode"] = "in-sample";
@@ -78,20 +91,8 @@ std::optional<StoredScores> storedScoresFor(const nlohmann::json& metrics, const
     const QString method = QString::fromStdString(origin.method);
     if (!scorerMethods().contains(method))
         return std::nullopt;
-    const std::map<std::string, double> byId = session::sampleScores(metrics);
-    if (byId.size() != table.responseIds.size())
-        return std::nullopt;
     StoredScores s;
     s.method = method;
-    for (std::size_t i = 0; i < table.responseIds.size(); ++i) {
-        const auto it = byId.find(table.responseIds[i]);
-        if (it == byId.end())
-            return std::nullopt;
-        s.scores.ids.push_back(it->first);
-        s.scores.score.push_back(it->second);
-        s.scores.label.push_back(table.responseLabels[i]);
-        s.scores.response.push_back(int(i));
-    }
     const nlohmann::json& d = origin.details;
     const std::string note = d.contains("note") && d["note"].is_string() ? d["note"].get<std::string>() : origin.method;
     s.note = QObject::tr("%1; stored in the session").arg(QString::fromStdString(note));
@@ -101,17 +102,33 @@ std::optional<StoredScores> storedScoresFor(const nlohmann::json& metrics, const
             for (const auto& name : d[key])
                 if (name.is_string())
                     s.features << QString::fromStdString(name.get<std::string>());
+    const std::map<std::string, double> byId = session::sampleScores(metrics);
+    if (byId.size() != table.responseIds.size())
+        return s; // of fewer (or other) samples than the session holds now
+    if (method != QLatin1String("redeep") && d.value("response_order", std::string()) != responseOrderKey(table))
+        return s; // made on the responses in another order (other folds): not what this table gives
+    analysis::ResponseScores scores;
+    for (std::size_t i = 0; i < table.responseIds.size(); ++i) {
+        const auto it = byId.find(table.responseIds[i]);
+        if (it == byId.end())
+            return s;
+        scores.ids.push_back(it->first);
+        scores.score.push_back(it->second);
+        scores.label.push_back(table.responseLabels[i]);
+        scores.response.push_back(int(i));
+    }
+    s.scores = std::move(scores);
     return s;
 }
 
 QString restoreSessionView(AnalysisState& state, const QString& sessionPath, const std::optional<StoredScores>& stored)
 {
-    QString scorer = applyViewState(state, loadViewState(sessionPath));
-    if (!stored || stored->method == QLatin1String("redeep") || !(scorer.isEmpty() || scorer == stored->method))
-        return scorer.isEmpty() && stored ? stored->method : scorer;
+    const QString viewScorer = applyViewState(state, loadViewState(sessionPath));
+    if (!stored || !(viewScorer.isEmpty() || viewScorer == stored->method))
+        return viewScorer; // the view (saved with the scores) names another scorer: it wins
     const bool sameSelection = stored->handPicked == state.handPicked()
                                && (!stored->handPicked || stored->features == selectedFeatures(state));
-    if (sameSelection)
+    if (stored->method != QLatin1String("redeep") && !stored->scores.ids.empty() && sameSelection)
         state.showStoredScores(*stored);
     return stored->method;
 }
