@@ -12,7 +12,6 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QPrinter>
 #include <QSaveFile>
 #include <QAbstractTextDocumentLayout>
