@@ -164,6 +164,10 @@ void TestSessionScores::saveStoresScoresAndReopeningShowsThem()
     QVERIFY2(b->scorerNote().contains("stored in the session"), qPrintable(b->scorerNote()));
     QCOMPARE(b->scores().score, shown);
     QCOMPARE(b->threshold(), mine);
+    QString error2;
+    QVERIFY2(other.saveSession({}, &error2), qPrintable(error2)); // saved again as reopened: the same record
+    const nlohmann::json again = metricsOf(saved_)["scored_by"];
+    QVERIFY2(again == m["scored_by"], (again.dump() + "\n" + m["scored_by"].dump()).c_str());
     // They are the numbers the GUI computes: core's scoring of the reopened table, and the GUI's own
     // when the scorer is chosen again.
     const ScoredTable computed = scoreTable(b->tableHandle(), b->params(), ScorerSpec{QStringLiteral("ensemble"), {}});

@@ -41,6 +41,9 @@ std::string responseOrderKey(const analysis::FeatureTable& table)
     return QCryptographicHash::hash(ids, QCryptographicHash::Sha1).toHex().toStdString();
 }
 
+// What the Shown note adds to scores shown from a session; not part of how they were made.
+QString storedSuffix() { return QObject::tr("; stored in the session"); }
+
 } // namespace
 
 session::ScoreOrigin shownScoreOrigin(const AnalysisState& state)
@@ -50,7 +53,10 @@ session::ScoreOrigin shownScoreOrigin(const AnalysisState& state)
     const bool learned = state.shownScorer() != QLatin1String("redeep");
     o.mode = learned ? "cv" : "in-sample";
     o.threshold = state.threshold();
-    o.details = {{"note", state.scorerNote().toStdString()}, {"hand_picked", state.handPicked()}};
+    QString note = state.scorerNote();
+    if (note.endsWith(storedSuffix())) // shown as reopened: the note says how they were made
+        note.chop(storedSuffix().size());
+    o.details = {{"note", note.toStdString()}, {"hand_picked", state.handPicked()}};
     if (learned) {
         if (state.hasData())
             o.details["response_order"] = responseOrderKey(state.table());
@@ -95,7 +101,7 @@ std::optional<StoredScores> storedScoresFor(const nlohmann::json& metrics, const
     s.method = method;
     const nlohmann::json& d = origin.details;
     const std::string note = d.contains("note") && d["note"].is_string() ? d["note"].get<std::string>() : origin.method;
-    s.note = QObject::tr("%1; stored in the session").arg(QString::fromStdString(note));
+    s.note = QString::fromStdString(note) + storedSuffix();
     s.handPicked = d.value("hand_picked", false);
     for (const char* key : {"heads", "layers"})
         if (d.contains(key) && d[key].is_array())
