@@ -10,6 +10,7 @@
 
 #include "ui/main_window.h"
 #include "ui/models/analysis_state.h"
+#include "ui/models/session_scores.h"
 #include "ui/panels/log_panel.h"
 #include "ui/panels/threshold_panel.h"
 #include "ui/run/detection_controller.h"
@@ -24,6 +25,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <memory>
 
 using namespace hs;
@@ -120,17 +122,25 @@ void TestSessionScores::finishedRunStoresItsScores()
     QVERIFY2(window_->logPanel()->text().contains("Stored the chunk-logistic (5-fold held-out) scores of 60 responses"),
              qPrintable(window_->logPanel()->text()));
 
-    // The run listed its responses as they finished; the session lists them in its scoring order
-    // (fake-0, fake-1, fake-10, ...), which gives other folds. Reopened, the stored scores are not
-    // what that table gives, so the stored scorer runs again instead of being shown as they are.
+    // Reopened, the session lists its responses in its scoring order (fake-0, fake-1, fake-10, ...), as the
+    // run's final table did (not as they finished): the stored scores are what that table gives, and are shown.
     MainWindow other;
     other.setProperty("quietErrors", true);
     QVERIFY(openAndWait(other, path));
-    QVERIFY(other.analysis()->table().responseIds != a->table().responseIds);
-    QCOMPARE(other.analysis()->scorer(), QStringLiteral("chunk-logistic"));
-    QVERIFY(!other.analysis()->scorerNote().contains("stored"));
-    waitIdle(other.analysis());
+    QCOMPARE(other.analysis()->table().responseIds, a->table().responseIds);
+    QVERIFY(!other.analysis()->isScoring());
     QCOMPARE(other.analysis()->shownScorer(), QStringLiteral("chunk-logistic"));
+    QVERIFY2(other.analysis()->scorerNote().contains("stored in the session"), qPrintable(other.analysis()->scorerNote()));
+    QCOMPARE(other.analysis()->scores().score, a->scores().score);
+    // The same responses in another order give other folds: those stored scores are not used as they are.
+    analysis::FeatureTable reversed = other.analysis()->table();
+    std::reverse(reversed.responseIds.begin(), reversed.responseIds.end());
+    std::reverse(reversed.responseLabels.begin(), reversed.responseLabels.end());
+    const std::optional<StoredScores> stored = storedScoresFor(m, reversed);
+    QVERIFY(stored.has_value());
+    QCOMPARE(stored->method, QStringLiteral("chunk-logistic"));
+    QVERIFY(stored->scores.ids.empty());
+    QVERIFY(!storedScoresFor(m, other.analysis()->table())->scores.ids.empty());
 }
 
 void TestSessionScores::saveStoresScoresAndReopeningShowsThem()
