@@ -161,11 +161,10 @@ SessionScoreKeeper::SessionScoreKeeper(AnalysisState* analysis, DetectionControl
 
 void SessionScoreKeeper::storePending()
 {
-    if (pending_.isEmpty())
-        return;
     const QString path = pending_;
     pending_.clear();
-    store(path);
+    if (!path.isEmpty() && analysis_->hasData()) // a run that scored nothing leaves the session as it is
+        store(path);
 }
 
 bool SessionScoreKeeper::store(const QString& sessionPath)
