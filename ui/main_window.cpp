@@ -16,7 +16,7 @@
 #include "ui/panels/run_panel.h"
 #include "ui/models/sample_table_model.h"
 #include "ui/panels/samples_panel.h"
-#include "ui/models/session_view_state.h"
+#include "ui/models/session_scores.h"
 #include "ui/panels/threshold_panel.h"
 
 #include "core/detect/demo_recipe.h"
@@ -70,6 +70,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     createPanels();
     createMenus();
     connectDetection();
+    scoreKeeper_ = new SessionScoreKeeper(analysis_, controller_, logPanel_, this); // after the collector's end()
 
     runState_ = new QLabel(this);
     runState_->setObjectName("status.run");
@@ -205,7 +206,6 @@ void MainWindow::createPanels()
     });
 }
 
-
 void MainWindow::connectDetection()
 {
     connect(inspector_, &AttentionInspector::ready, attentionPanel_, &AttentionPanel::showTokenAttention);
@@ -307,10 +307,8 @@ bool MainWindow::openDemo()
     return true;
 }
 
-
 void MainWindow::openPath(const QString& path)
 {
-    const DocumentKind kind = classifyPath(path);
     ++pendingLoads_;
     statusBar()->showMessage(tr("Loading %1…").arg(QFileInfo(path).fileName()));
     QApplication::setOverrideCursor(Qt::BusyCursor);
@@ -358,11 +356,9 @@ void MainWindow::applyDocument(const LoadedDocument& doc)
             runPanel_->setLevel(QStringLiteral("chunk")); // the published logs are chunk level
         }
         analysis_->setScoredTable(doc.scored, doc.catalog, QFileInfo(doc.path).fileName());
-        if (doc.kind == DocumentKind::Session) { // the view saved with it: selection, threshold, scorer
-            const QString scorer = applyViewState(*analysis_, loadViewState(doc.path));
-            if (!scorer.isEmpty())
+        if (doc.kind == DocumentKind::Session) // the view and the scores saved with it (session_scores.h)
+            if (const QString scorer = restoreSessionView(*analysis_, doc.path, doc.storedScores); !scorer.isEmpty())
                 thresholdPanel_->selectScorer(scorer);
-        }
         analysis_->scoreWithChosenScorer();
         if (!samplesPanel_->visibleIds().isEmpty())
             showSample(samplesPanel_->visibleIds().first()); // the most suspicious response, as a start
@@ -418,14 +414,11 @@ void MainWindow::showSample(const QString& id)
         }
 }
 
-
 bool MainWindow::exportReport(const QString& path, QString* error)
 {
     ReportWriter writer(*analysis_, *thresholdPanel_, *headsPanel_, documentSettings_.value_or(detect::RunSettings{}));
     return writer.write(path, error);
 }
-
-
 
 int MainWindow::exportAllPlots(const QString& folder, QString* error)
 {

@@ -30,6 +30,7 @@ class RecentFiles;
 class RunCollector;
 class RunPanel;
 class SamplesPanel;
+class SessionScoreKeeper;
 class ThresholdPanel;
 
 class MainWindow : public QMainWindow {
@@ -124,6 +125,7 @@ private:
     DetectionController* controller_ = nullptr;
     RunCollector* collector_ = nullptr;
     AttentionInspector* inspector_ = nullptr;
+    SessionScoreKeeper* scoreKeeper_ = nullptr;
     ThresholdPanel* thresholdPanel_ = nullptr;
     HeadsPanel* headsPanel_ = nullptr;
     SamplesPanel* samplesPanel_ = nullptr;

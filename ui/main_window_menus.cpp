@@ -9,6 +9,7 @@
 #include "ui/utils/recent_files.h"
 #include "ui/panels/run_panel.h"
 #include "ui/panels/samples_panel.h"
+#include "ui/models/session_scores.h"
 #include "ui/models/session_view_state.h"
 #include "ui/panels/threshold_panel.h"
 
@@ -244,10 +245,15 @@ bool MainWindow::saveSession(const QString& target, QString* error)
     const bool shown = QFileInfo(source).absoluteFilePath() == QFileInfo(documentPath_).absoluteFilePath();
     if (shown && !saveViewState(*analysis_, dest, error))
         return false;
+    if (shown) // the scores on screen go into the session's metrics; a session that cannot be written says so in the log
+        scoreKeeper_->store(dest);
     if (dest != source) {
         sessionPath_ = dest;
-        if (shown)
+        if (shown) {
             documentPath_ = dest;
+            if (documentSettings_) // the document is now the copy: exports read its samples
+                documentSettings_->sessionPath = dest.toStdString();
+        }
         runPanel_->setSessionPath(dest);
         recent_->add(dest);
     }

@@ -8,6 +8,7 @@
 
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 namespace {
 
@@ -22,6 +23,11 @@ int runExport(const hs::cli::Args& a)
     if (lvl != "sample" && lvl != "unit") throw hs::InputError("--level must be sample or unit, not '" + lvl + "'");
     const bool summaryJson = a.flag("json");
     const std::string outPath = a.get("out");
+    std::optional<double> threshold;
+    if (a.has("threshold")) {
+        if (lvl != "sample") throw hs::InputError("--threshold applies only with --level sample");
+        threshold = a.getDouble("threshold", 0);
+    }
     if (summaryJson && outPath.empty())
         throw hs::InputError("--json prints a summary on stdout; give --out FILE for the exported data");
 
@@ -30,11 +36,11 @@ int runExport(const hs::cli::Args& a)
     const ExportLevel level = lvl == "sample" ? ExportLevel::Sample : ExportLevel::Unit;
     ExportSummary sum;
     if (outPath.empty()) {
-        sum = exportSession(store, format, level, std::cout);
+        sum = exportSession(store, format, level, std::cout, threshold);
     } else {
         std::ofstream out(outPath, std::ios::binary);
         if (!out) throw hs::InputError("cannot write " + outPath);
-        sum = exportSession(store, format, level, out);
+        sum = exportSession(store, format, level, out, threshold);
         out.close();
         if (!out) throw hs::Error("writing " + outPath + " failed");
     }
@@ -59,13 +65,20 @@ int runExport(const hs::cli::Args& a)
 const hs::cli::CommandRegistrar kRegister({
     "export",
     "write a session's results as CSV or JSON (per sample or per unit)",
-    "Usage: halluscope-cli export --session FILE [--format csv|json] [--level sample|unit] [--out PATH] [--json]\n"
+    "Usage: halluscope-cli export --session FILE [--format csv|json] [--level sample|unit] [--threshold T]\n"
+    "                             [--out PATH] [--json]\n"
     "\n"
     "  --session FILE   session written by `detect` (opened read-only)\n"
-    "  --format F       csv (default) or json ({\"run\": {...}, \"level\": ..., \"rows\": [...]})\n"
+    "  --format F       csv (default) or json ({\"run\": {...}, \"level\": ..., \"rows\": [...]}, at sample\n"
+    "                   level with \"scores\": {method, mode, threshold})\n"
     "  --level L        sample (default): id, source_id, task, label, score, units, prompt_tokens,\n"
-    "                   total_tokens, seconds; the score is present when the session's metrics hold\n"
-    "                   per-sample scores. unit: one row per scored chunk/token with its ECS and PKS\n"
+    "                   total_tokens, seconds, method, mode, threshold, prediction; the score is present\n"
+    "                   when the session's metrics hold per-sample scores (regress --session, the GUI),\n"
+    "                   method and mode (held-out | in-sample) say what made it, prediction is\n"
+    "                   score >= threshold. The same file as the GUI's Export Scores.\n"
+    "                   unit: one row per scored chunk/token with its ECS and PKS\n"
+    "  --threshold T    sample level: the decision threshold for prediction (default: the one stored\n"
+    "                   with the scores; none, and an empty prediction, when there is none)\n"
     "  --out PATH       write there instead of stdout\n"
     "  --json           print a summary object (rows, samples, run hash, metrics) on stdout; needs --out",
     {},

@@ -10,6 +10,7 @@
 #include "core/analysis/redeep_log.h"
 #include "core/analysis/response_features.h"
 #include "core/analysis/scorer_recipe.h"
+#include "core/session/session_scores.h"
 #include "core/session/session_store.h"
 #include "core/util/error.h"
 #include "core/util/int_list.h"
@@ -19,6 +20,7 @@
 #include <algorithm>
 #include <iomanip>
 #include <iostream>
+#include <limits>
 #include <sstream>
 
 namespace hs::cli {
@@ -210,7 +212,8 @@ int runRegress(const Args& a)
         // The scores go into the session's metrics (replacing earlier ones), so `export --level sample`
         // fills its score column and the GUI reopens the session with them.
         session::SessionStore store(a.get("session"));
-        store.setMetrics(analysis::withScores(store.metrics(), o.name, computed.mode, computed.scores, computed.details));
+        session::storeScores(store, {o.name, computed.mode, std::numeric_limits<double>::quiet_NaN(), computed.details},
+                             computed.scores);
     }
     return rc;
 }

@@ -1,5 +1,8 @@
 #include "core/util/csv.h"
 
+#include <charconv>
+#include <cmath>
+
 namespace hs {
 
 std::string csvField(const std::string& s)
@@ -21,6 +24,15 @@ std::string csvLine(const std::vector<std::string>& fields)
         line += csvField(fields[i]);
     }
     return line + "\n";
+}
+
+std::string csvNumber(double v)
+{
+    if (std::isnan(v)) return "nan";
+    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+    char buf[32];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    return std::string(buf, r.ptr);
 }
 
 } // namespace hs

@@ -9,5 +9,8 @@ namespace hs {
 std::string csvField(const std::string& s);
 // The fields quoted and joined with commas, ending in "\n".
 std::string csvLine(const std::vector<std::string>& fields);
+// A double as the shortest text that reads back as the same double ("0.25", "0.1", "1e-07");
+// non-finite values as "nan", "inf", "-inf".
+std::string csvNumber(double v);
 
 } // namespace hs

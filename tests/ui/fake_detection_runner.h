@@ -4,6 +4,8 @@
 // samples like the Detector does between batches, and resumes where a shared "session" left off.
 #include "ui/run/detection_runner.h"
 
+#include "core/session/session_store.h"
+
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -100,6 +102,31 @@ private:
     std::chrono::microseconds perSample_;
     std::atomic<bool> cancelled_{false};
 };
+
+// A real, finished session file holding `samples` of the scripted runner's results (8 heads, 4 layers).
+inline void writeFakeSession(const std::string& path, int samples)
+{
+    session::SessionStore store(path);
+    store.beginRun("{}", "test-hash");
+    FakeDetectionRunner maker(std::make_shared<FakeSession>(), samples, 6, std::chrono::microseconds(0));
+    std::vector<std::string> ecs, pks;
+    for (int k = 0; k < 8; ++k)
+        ecs.push_back("(" + std::to_string(10 + k) + ", " + std::to_string(k) + ")");
+    for (int k = 0; k < 4; ++k)
+        pks.push_back("layer_" + std::to_string(k));
+    store.setFeatureNames(ecs, pks);
+    for (int i = 0; i < samples; ++i) {
+        const results::SampleResult r = maker.makeResult(i);
+        data::Sample s;
+        s.id = r.sampleId;
+        s.taskType = r.taskType;
+        s.responseLabel = r.responseLabel;
+        s.response = "a response";
+        s.prompt = "a prompt";
+        store.saveSample(s, r);
+    }
+    store.markFinished();
+}
 
 inline ui::DetectionRunnerFactory fakeFactory(std::shared_ptr<FakeSession> session, int total, int units,
                                               std::chrono::microseconds perSample)

@@ -97,32 +97,6 @@ void waitRanked(HeadsPanel* heads)
     QVERIFY(!heads->isRanking());
 }
 
-
-// A real session file (SQLite, as `detect` writes it) holding 60 of the fake runner's results, finished.
-void writeRealSession(const QString& path)
-{
-    session::SessionStore store(path.toStdString());
-    store.beginRun("{}", "test-hash");
-    uitest::FakeDetectionRunner maker(std::make_shared<uitest::FakeSession>(), 60, 6, 0us);
-    std::vector<std::string> ecs, pks;
-    for (int k = 0; k < 8; ++k)
-        ecs.push_back("(" + std::to_string(10 + k) + ", " + std::to_string(k) + ")");
-    for (int k = 0; k < 4; ++k)
-        pks.push_back("layer_" + std::to_string(k));
-    store.setFeatureNames(ecs, pks);
-    for (int i = 0; i < 60; ++i) {
-        const results::SampleResult r = maker.makeResult(i);
-        data::Sample s;
-        s.id = r.sampleId;
-        s.taskType = r.taskType;
-        s.responseLabel = r.responseLabel;
-        s.response = "a response";
-        s.prompt = "a prompt";
-        store.saveSample(s, r);
-    }
-    store.markFinished();
-}
-
 } // namespace
 
 class TestDocumentTruth : public QObject {
@@ -285,7 +259,7 @@ void TestDocumentTruth::saveSessionKeepsTheViewAndAsksForAnotherDocument()
 {
     // A real session file holding the fake run's results.
     const QString path = tmp_.filePath("real.hsession");
-    writeRealSession(path);
+    uitest::writeFakeSession(path.toStdString(), 60);
     QSignalSpy loaded(window_.get(), &MainWindow::documentLoaded);
     window_->openPath(path);
     QVERIFY(loaded.wait(30000));
@@ -346,7 +320,7 @@ void TestDocumentTruth::resumingAFinishedSessionKeepsItsTexts()
     // Opened, then Run with nothing left to score (the demo's second start): the tables the run pushes
     // carry the session's task types and lengths, not the previous document's (empty) catalog.
     const QString path = tmp_.filePath("finished.hsession");
-    writeRealSession(path);
+    uitest::writeFakeSession(path.toStdString(), 60);
     QSignalSpy loaded(window_.get(), &MainWindow::documentLoaded);
     window_->openPath(path);
     QVERIFY(loaded.wait(30000));

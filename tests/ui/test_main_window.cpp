@@ -495,11 +495,21 @@ void TestMainWindow::exportsPdfCsvJson()
     QVERIFY(c.open(QIODevice::ReadOnly));
     const QStringList lines = QString::fromUtf8(c.readAll()).split('\n', Qt::SkipEmptyParts);
     QCOMPARE(lines.size(), 451);
-    QCOMPARE(lines.first(), QString("id,task_type,label,score,prediction"));
+    // The per-sample export `halluscope-cli export --level sample` writes (core's writeSampleScores).
+    QCOMPARE(lines.first(), QString("id,source_id,task,label,score,units,prompt_tokens,total_tokens,seconds,method,mode,"
+                                    "threshold,prediction"));
     const auto& s = window_->analysis()->scores();
     const QStringList first = lines.at(1).split(',');
+    QCOMPARE(first.size(), 13);
     QCOMPARE(first.at(0), QString::fromStdString(s.ids[0]));
-    QCOMPARE(first.at(3).toDouble(), s.score[0]); // %.17g round-trips exactly
+    QCOMPARE(first.at(4).toDouble(), s.score[0]); // shortest round-trip text: exact
+    QCOMPARE(first.at(9), window_->analysis()->shownScorer());
+    const QString mode = window_->analysis()->shownScorer() == "redeep" ? "in-sample" : "held-out";
+    QCOMPARE(first.at(10), mode);
+    QCOMPARE(first.at(11).toDouble(), window_->analysis()->threshold());
+    QCOMPARE(first.at(12), QString(s.score[0] >= window_->analysis()->threshold() ? "1" : "0"));
+    QVERIFY(first.at(5).toInt() >= 1); // the response's chunks; a feature log has no token counts
+    QVERIFY(first.at(6).isEmpty() && first.at(8).isEmpty());
     QFile rows(tmp_.filePath("scores.rows.csv"));
     QVERIFY(rows.open(QIODevice::ReadOnly));
     QCOMPARE(QString::fromUtf8(rows.readAll()).split('\n', Qt::SkipEmptyParts).size(), 1160);
@@ -509,9 +519,12 @@ void TestMainWindow::exportsPdfCsvJson()
     QFile j(json);
     QVERIFY(j.open(QIODevice::ReadOnly));
     const QJsonObject root = QJsonDocument::fromJson(j.readAll()).object();
-    QCOMPARE(root["samples"].toArray().size(), 450);
-    QCOMPARE(root["rows"].toArray().size(), 1159);
-    QCOMPARE(root["samples"].toArray().at(0).toObject()["score"].toDouble(), s.score[0]);
+    QCOMPARE(root["level"].toString(), QString("sample"));
+    QCOMPARE(root["scores"].toObject()["method"].toString(), window_->analysis()->shownScorer());
+    QCOMPARE(root["scores"].toObject()["mode"].toString(), mode);
+    QCOMPARE(root["rows"].toArray().size(), 450);
+    QCOMPARE(root["rows"].toArray().at(0).toObject()["score"].toDouble(), s.score[0]);
+    QVERIFY(root["rows"].toArray().at(0).toObject()["prompt_tokens"].isNull());
 }
 
 void TestMainWindow::screenshotAndLayoutPersist()

@@ -27,6 +27,7 @@ void AnalysisState::beginDocument()
     pending_.reset();
     thresholdChosen_ = false;
     undo_->clear();
+    Q_EMIT documentBegun();
 }
 
 void AnalysisState::followBestF1()
@@ -95,10 +96,6 @@ QStringList scorerMethods()
     return {QStringLiteral("redeep"), QStringLiteral("chunk-logistic"), QStringLiteral("ensemble")};
 }
 
-namespace {
-constexpr int kScorerFolds = 5;
-} // namespace
-
 QString scorerTitle(const QString& method)
 {
     if (method == QLatin1String("redeep"))
@@ -130,7 +127,7 @@ bool learnedScores(const analysis::FeatureTable& table, const ScorerSpec& scorer
     analysis::applyScorerPolicy(o, t); // the response features `halluscope-cli demo` uses
     // In-sample thresholds: the view lets the user choose the threshold, so the inner threshold CV
     // would only cost time.
-    *scores = analysis::heldOutScores(t, o, kScorerFolds, 0, analysis::ThresholdMode::InSample).scores;
+    *scores = analysis::heldOutScores(t, o, kScorerFolds, kScorerSeed, analysis::ThresholdMode::InSample).scores;
     *note = QObject::tr("%1, %2-fold held-out (grouped by response, seed 0)%3")
                 .arg(scorer.method).arg(kScorerFolds)
                 .arg(scorer.handPicked ? QObject::tr(", selected heads and layers only") : QString());
@@ -269,6 +266,21 @@ void AnalysisState::scoreWithChosenScorer()
 {
     if (shownScorer_ != scorer_ && hasData()) // waits behind a scoring in flight (pending_)
         rescoreWithCurrentScorer();
+}
+
+void AnalysisState::showStoredScores(const StoredScores& stored)
+{
+    ++generation_; // what a scoring in flight would bring is what the session already holds
+    pending_.reset();
+    scorer_ = shownScorer_ = stored.method;
+    scores_ = stored.scores;
+    scorerNote_ = stored.note;
+    bestThreshold_ = analysis::bestF1(scores_.score, scores_.label).threshold;
+    updateScoreRange();
+    computeHeldOut();
+    followBestF1();
+    Q_EMIT scoresChanged();
+    Q_EMIT thresholdChanged(threshold_);
 }
 
 void AnalysisState::rescoreWithCurrentScorer()

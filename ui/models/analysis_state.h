@@ -10,6 +10,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -25,6 +26,8 @@ namespace hs::ui {
 //             grouped by response, so every response's score comes from a model that never saw it
 //             (seconds, on a worker thread). It uses every head and layer unless a hand-picked
 //             selection was applied, in which case only those columns.
+constexpr int kScorerFolds = 5;       // the learned scorers' cross-validation
+constexpr std::uint64_t kScorerSeed = 0; // and its fold shuffle
 struct ScorerSpec {
     QString method = QStringLiteral("redeep");
     std::optional<analysis::Selection> handPicked;
@@ -49,6 +52,16 @@ struct ScoredTable {
     // What the scores are, in words ("chunk-logistic, 5-fold held-out", or why ReDeEP was used
     // instead: too few responses for cross-validation yet).
     QString scorerNote;
+};
+// Scores kept in a session (session_scores.h), for its table: shown on reopening instead of being
+// computed again.
+struct StoredScores {
+    QString method;                   // a scorer of scorerMethods()
+    analysis::ResponseScores scores;  // every response of the table, in table order; empty when they are not the
+                                      // numbers this table gives (fewer samples, another response order)
+    QString note;                     // what they are, in words
+    bool handPicked = false;          // made from a hand-picked selection (only `features`)
+    QStringList features;             // that selection's head and layer names
 };
 // Pure and thread-safe.
 ScoredTable scoreTable(std::shared_ptr<const analysis::FeatureTable> table, const analysis::RedeepParams& params,
@@ -114,6 +127,9 @@ public:
     // An opened document arrives scored by ReDeEP (in its loader): this starts the chosen learned
     // scorer on it, if that is what the user chose.
     void scoreWithChosenScorer();
+    // Shows scores a session kept (when reopening it) as those of their scorer, which becomes the
+    // chosen one; a scoring still in flight for this document is dropped.
+    void showStoredScores(const StoredScores& stored);
     void updateCatalog(const SampleCatalog& catalog); // merges, keeps scores
     // New parameters: reselects by AUC (ReDeEP's rule) and rescores.
     void setParams(const analysis::RedeepParams& params);
@@ -137,6 +153,7 @@ public:
     void restoreSelection(const analysis::RedeepParams& params, const analysis::Selection& selection, bool handPicked);
 
 Q_SIGNALS:
+    void documentBegun();     // beginDocument: what is shown next belongs to another document
     void tableChanged();      // new data (and therefore new scores)
     void scoresChanged();     // selection or parameters changed the scores
     void thresholdChanged(double threshold);

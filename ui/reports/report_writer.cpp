@@ -2,6 +2,7 @@
 
 #include "ui/models/analysis_state.h"
 #include "ui/panels/threshold_panel.h"
+#include "ui/reports/score_export.h"
 
 #include "core/analysis/metrics.h"
 #include "core/util/csv.h"
@@ -11,7 +12,6 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QPrinter>
 #include <QSaveFile>
 #include <QAbstractTextDocumentLayout>
@@ -40,8 +40,6 @@ bool saveBytes(const QString& path, const QByteArray& bytes, QString* error)
     }
     return true;
 }
-
-QString csvField(const QString& s) { return QString::fromStdString(hs::csvField(s.toStdString())); } // core/util/csv.h
 } // namespace
 
 ReportWriter::ReportWriter(const AnalysisState& analysis, ThresholdPanel& threshold, HeadsPanel& heads,
@@ -63,9 +61,9 @@ bool ReportWriter::write(const QString& path, QString* error)
     if (suffix == "pdf")
         return writePdf(path, error);
     if (suffix == "csv")
-        return writeCsv(path, error);
+        return writeScores(path, session::ExportFormat::Csv, error);
     if (suffix == "json")
-        return writeJson(path, error);
+        return writeScores(path, session::ExportFormat::Json, error);
     if (error)
         *error = QObject::tr("Unknown report format '%1': use .html, .pdf, .csv or .json").arg(suffix);
     return false;
@@ -199,51 +197,30 @@ bool ReportWriter::writePdf(const QString& path, QString* error)
     return true;
 }
 
-bool ReportWriter::writeCsv(const QString& path, QString* error)
+bool ReportWriter::writeScores(const QString& path, session::ExportFormat format, QString* error)
 {
-    const auto& s = analysis_.scores();
-    const double t = analysis_.threshold();
-    QString out = QStringLiteral("id,task_type,label,score,prediction\n");
-    for (std::size_t i = 0; i < s.ids.size(); ++i) {
-        const QString id = QString::fromStdString(s.ids[i]);
-        out += QStringLiteral("%1,%2,%3,%4,%5\n").arg(csvField(id), csvField(analysis_.catalog().value(id).taskType))
-                   .arg(s.label[i]).arg(s.score[i], 0, 'g', 17).arg(s.score[i] >= t ? 1 : 0);
-    }
-    if (!saveBytes(path, out.toUtf8(), error))
+    std::string text;
+    try {
+        text = shownScoresExport(analysis_, QString::fromStdString(settings_.sessionPath), format);
+    } catch (const std::exception& e) {
+        if (error)
+            *error = QObject::tr("Could not export the scores: %1").arg(QString::fromStdString(e.what()));
         return false;
+    }
+    if (!saveBytes(path, QByteArray::fromStdString(text), error))
+        return false;
+    if (format != session::ExportFormat::Csv)
+        return true;
     // Per-row (chunk or token) scores next to it: same base name, ".rows.csv".
     const analysis::FeatureTable& table = analysis_.table();
     const analysis::RedeepModel model = analysis::fitRedeep(table, analysis_.selection(), analysis_.params());
     const std::vector<double> d = analysis::redeepRowScores(table, model);
-    QString rows = QStringLiteral("response_id,row,label,score\n");
+    std::string rows = hs::csvLine({"response_id", "row", "label", "score"});
     for (std::size_t r = 0; r < table.rows(); ++r)
-        rows += QStringLiteral("%1,%2,%3,%4\n").arg(csvField(QString::fromStdString(table.responseIds[table.rowResponse[r]])))
-                    .arg(r).arg(table.rowLabel[r]).arg(d[r], 0, 'g', 17);
+        rows += hs::csvLine({table.responseIds[table.rowResponse[r]], std::to_string(r), std::to_string(table.rowLabel[r]),
+                             hs::csvNumber(d[r])});
     const QFileInfo fi(path);
-    return saveBytes(fi.dir().filePath(fi.completeBaseName() + ".rows.csv"), rows.toUtf8(), error);
-}
-
-bool ReportWriter::writeJson(const QString& path, QString* error)
-{
-    QJsonObject root = summary();
-    const auto& s = analysis_.scores();
-    QJsonArray samples;
-    for (std::size_t i = 0; i < s.ids.size(); ++i) {
-        const QString id = QString::fromStdString(s.ids[i]);
-        samples.append(QJsonObject{{"id", id}, {"task_type", analysis_.catalog().value(id).taskType},
-                                   {"label", s.label[i]}, {"score", s.score[i]},
-                                   {"prediction", s.score[i] >= analysis_.threshold() ? 1 : 0}});
-    }
-    root.insert("samples", samples);
-    const analysis::FeatureTable& table = analysis_.table();
-    const std::vector<double> d =
-        analysis::redeepRowScores(table, analysis::fitRedeep(table, analysis_.selection(), analysis_.params()));
-    QJsonArray rows;
-    for (std::size_t r = 0; r < table.rows(); ++r)
-        rows.append(QJsonObject{{"response_id", QString::fromStdString(table.responseIds[table.rowResponse[r]])},
-                                {"label", table.rowLabel[r]}, {"score", d[r]}});
-    root.insert("rows", rows);
-    return saveBytes(path, QJsonDocument(root).toJson(QJsonDocument::Indented), error);
+    return saveBytes(fi.dir().filePath(fi.completeBaseName() + ".rows.csv"), QByteArray::fromStdString(rows), error);
 }
 
 } // namespace hs::ui

@@ -1,8 +1,9 @@
 #pragma once
 // Reports of the current analysis: a self-contained HTML file (plots embedded as base64 PNG, and
-// the numbers again as a JSON block that tools can read back), the same as PDF, and per-sample /
-// per-row scores as CSV or JSON. Works on the GUI thread from what the panels already hold.
+// the numbers again as a JSON block that tools can read back), the same as PDF, and the per-sample
+// scores as CSV or JSON (the file `halluscope-cli export` writes) with per-row scores beside a CSV. Works on the GUI thread from what the panels already hold.
 #include "core/detect/detector.h"
+#include "core/session/session_export.h"
 
 #include <QJsonObject>
 #include <QMap>
@@ -38,8 +39,8 @@ public:
 private:
     bool writeHtml(const QString& path, QString* error);
     bool writePdf(const QString& path, QString* error);
-    bool writeCsv(const QString& path, QString* error);
-    bool writeJson(const QString& path, QString* error);
+    // The per-sample score export (score_export.h); CSV adds NAME.rows.csv with ReDeEP's row scores.
+    bool writeScores(const QString& path, session::ExportFormat format, QString* error);
     QJsonObject metricsObject();
 
     const AnalysisState& analysis_;

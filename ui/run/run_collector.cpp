@@ -7,6 +7,7 @@
 #include "core/detect/copy_heads.h"
 #include "core/results/feature_columns.h"
 #include "core/results/result_table.h"
+#include "core/session/sample_order.h"
 
 #include <QElapsedTimer>
 #include <QTimer>
@@ -180,9 +181,34 @@ void RunCollector::onScoresReady()
     aucPendingFor_ = -1;
 }
 
+void RunCollector::putInScoringOrder()
+{
+    std::vector<const results::SampleResult*> rs;
+    for (const QString& id : order_)
+        rs.push_back(&results_[id]);
+    const auto before = [](const results::SampleResult* a, const results::SampleResult* b) {
+        return session::scoredBefore(std::size_t(a->totalTokens), a->sampleId, std::size_t(b->totalTokens), b->sampleId);
+    };
+    if (std::is_sorted(rs.begin(), rs.end(), before))
+        return;
+    std::stable_sort(rs.begin(), rs.end(), before);
+    auto t = std::make_shared<analysis::FeatureTable>();
+    t->ecsNames = table_->ecsNames;
+    t->pksNames = table_->pksNames;
+    for (const results::SampleResult* r : rs) {
+        try {
+            results::appendResult(*t, *r, "live run");
+        } catch (const std::exception&) {
+            // left out of the live table too (appendRows)
+        }
+    }
+    table_ = std::move(t);
+}
+
 void RunCollector::end()
 {
     pushTimer_->stop();
+    putInScoringOrder();
     // The last push is not live: it is scored with the chosen scorer (a learned one runs its
     // cross-validation now), even when every sample was already pushed.
     dirty_ = dirty_ || (table_ && table_->rows() > 0);

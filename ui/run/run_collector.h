@@ -39,7 +39,10 @@ public Q_SLOTS:
     void begin(int total, int alreadyDone);
     void reset(); // forgets every result (a new current document)
     void add(const hs::results::SampleResult& result);
-    void end();           // pushes what is pending at once
+    // Pushes what is pending at once, the table in the session's scoring order (session/sample_order.h)
+    // rather than as the results finished: the learned scorers' folds follow the order, so a run's final
+    // scores are those its session gives when reopened (and to `regress --session`).
+    void end();
     void flush(bool live = true); // live: scored with ReDeEP whatever the scorer (AnalysisState::setTableAsync)
 
 Q_SIGNALS:
@@ -52,6 +55,7 @@ Q_SIGNALS:
 
 private:
     void appendRows(const results::SampleResult& r);
+    void putInScoringOrder();
     bool hasBothClasses() const;
     void onScoresReady();
 

@@ -1,5 +1,7 @@
 #include "ui/utils/document_loader.h"
 
+#include "ui/models/session_scores.h"
+
 #include "core/model/model_config.h"
 #include "core/model/safetensors.h"
 #include "core/model/weight_spec.h"
@@ -136,6 +138,7 @@ void loadSession(const QString& path, LoadedDocument& doc)
         doc.runSettingsJson = QString::fromStdString(run.settingsJson);
         doc.runFinished = run.status == "finished";
     }
+    doc.storedScores = storedScoresFor(store.metrics(), *table);
     doc.table = table;
 }
 

@@ -10,6 +10,7 @@
 #include <QString>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace hs::ui {
@@ -25,6 +26,7 @@ struct LoadedDocument {
     std::vector<results::SampleResult> results;            // Session: every stored result
     QString runSettingsJson;                              // Session: the run's settings, to resume it
     bool runFinished = false;                             // Session: false when the run can be resumed
+    std::optional<StoredScores> storedScores;             // Session: the scores its metrics keep (session_scores.h)
     QStringList warnings;                                 // skipped records, with file:line
     QString error;                                        // non-empty when loading failed
     bool ok() const { return error.isEmpty(); }
