@@ -81,6 +81,9 @@ LivePanel::LivePanel(QWidget* parent) : QWidget(parent)
     auc_->xAxis->setLabel(tr("Samples scored"));
     auc_->yAxis->setLabel(tr("ROC AUC"));
     auc_->yAxis->setRange(0.4, 1.0);
+    // A narrow plot: few ticks, or the sample counts run into each other.
+    auc_->xAxis->ticker()->setTickCount(3);
+    auc_->yAxis->ticker()->setTickCount(3);
     auc_->addGraph()->setPen(QPen(QColor(44, 160, 44), 2));
 
     auto* plots = new QSplitter(Qt::Horizontal, this);

@@ -5,8 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 crop() { convert-im6.q16 ../main.png -crop "$2" +repage "$1.png"; }
-crop run       476x555+0+21
-crop samples   476x398+0+579
+crop run       476x642+0+21
+crop samples   476x309+0+668
 crop threshold 1116x543+484+21
 crop live      665x380+484+597
 crop attention 448x380+1152+597
