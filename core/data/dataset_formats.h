@@ -16,10 +16,12 @@ struct JsonLine {
 };
 
 // Every non-empty line of a JSONL file that is an object holding `requiredKeys`. Other lines are
-// warned about and counted as skipped. Throws hs::InputError when the file cannot be read or when
-// no line at all qualifies (the file is not `formatName`).
-std::vector<JsonLine> readJsonLines(const std::string& path, const std::vector<std::string>& requiredKeys,
+// warned about and counted as skipped. Throws hs::InputError when no line at all qualifies (the file is
+// not `formatName`).
+std::vector<JsonLine> readJsonLines(const DatasetText& file, const std::vector<std::string>& requiredKeys,
                                     const std::string& formatName, LoadReport& report);
+// The first non-blank line parsed, or null: used only to tell file kinds apart.
+nlohmann::ordered_json firstRecord(const std::string& text);
 
 // A JSON id as a string (ids are strings in RAGTruth files, ints in FaithJudge / Dolly files).
 // Returns false for other types.
@@ -38,14 +40,14 @@ struct SourceRecord {
 using SourceMap = std::map<std::string, SourceRecord>;
 
 // RAGTruth / Dolly `source_info*.jsonl`.
-SourceMap readSourceInfo(const std::string& path, const DatasetFilter& filter, LoadReport& report);
+SourceMap readSourceInfo(const DatasetText& file, const DatasetFilter& filter, LoadReport& report);
 // FaithJudge files as sources (prompts rebuilt).
-SourceMap readFaithJudgeSources(const std::vector<std::string>& files, const DatasetFilter& filter, LoadReport& report);
+SourceMap readFaithJudgeSources(const std::vector<DatasetText>& files, const DatasetFilter& filter, LoadReport& report);
 // A RAGTruth / Dolly / ReDeEP-format responses file joined to `sources`.
-std::vector<Sample> readResponses(const std::string& path, const SourceMap& sources, const DatasetFilter& filter,
+std::vector<Sample> readResponses(const DatasetText& file, const SourceMap& sources, const DatasetFilter& filter,
                                   LoadReport& report);
 // FaithJudge files as samples, one per (source, model response).
-std::vector<Sample> readFaithJudgeSamples(const std::vector<std::string>& files, const DatasetFilter& filter,
+std::vector<Sample> readFaithJudgeSamples(const std::vector<DatasetText>& files, const DatasetFilter& filter,
                                           LoadReport& report);
 
 // Task type implied by a FaithJudge file name ("ragtruth_qa.jsonl" -> "QA"), or "".

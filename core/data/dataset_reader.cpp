@@ -4,11 +4,9 @@
 #include "core/data/dataset_formats.h"
 #include "core/util/error.h"
 #include "core/util/file_util.h"
-#include "core/util/json_util.h"
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 
 namespace hs::data {
 
@@ -27,22 +25,26 @@ std::vector<std::string> faithJudgeFilesIn(const std::string& dir)
     return out;
 }
 
-// The first non-blank line parsed, or null: used only to tell file kinds apart.
-nlohmann::ordered_json peekFirstRecord(const std::string& path)
+DatasetText readDatasetText(const std::string& path) { return {path, readTextFile(path)}; }
+
+std::vector<DatasetText> readDatasetTexts(const std::vector<std::string>& paths)
 {
-    requireRegularFile(path);
-    std::ifstream in(path);
-    if (!in) throw InputError("cannot open " + path);
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.find_first_not_of(" \t\r\n") == std::string::npos) continue;
-        try {
-            return parseJson<nlohmann::ordered_json>(line, path);
-        } catch (const InputError&) {
-            return nullptr;
-        }
-    }
-    return nullptr;
+    std::vector<DatasetText> out;
+    for (const auto& p : paths) out.push_back(readDatasetText(p));
+    return out;
+}
+
+// What a file's first record says it holds.
+enum class FileKind { FaithJudge, Responses, Sources, Unknown };
+
+FileKind kindOf(const std::string& text)
+{
+    const auto first = firstRecord(text);
+    if (!first.is_object()) return FileKind::Unknown;
+    if (first.contains("responses") && first.contains("source")) return FileKind::FaithJudge;
+    if (first.contains("response")) return FileKind::Responses;
+    if (first.contains("prompt") && first.contains("source_id")) return FileKind::Sources;
+    return FileKind::Unknown;
 }
 
 std::vector<Sample> finish(std::vector<Sample> samples, LoadReport& report, const std::string& format)
@@ -52,7 +54,7 @@ std::vector<Sample> finish(std::vector<Sample> samples, LoadReport& report, cons
     return samples;
 }
 
-std::vector<Sample> loadFaithJudge(const std::vector<std::string>& files, const DatasetFilter& filter,
+std::vector<Sample> loadFaithJudge(const std::vector<DatasetText>& files, const DatasetFilter& filter,
                                    LoadReport& report)
 {
     return finish(readFaithJudgeSamples(files, filter, report), report, "faithjudge");
@@ -88,14 +90,22 @@ std::vector<Sample> loadResponsesFile(const std::string& path, const DatasetFilt
 
 std::vector<Sample> loadFile(const std::string& path, const DatasetFilter& filter, LoadReport& report)
 {
-    const auto first = peekFirstRecord(path);
-    if (first.is_object() && first.contains("responses") && first.contains("source"))
-        return loadFaithJudge({path}, filter, report);
-    if (first.is_object() && first.contains("response")) return loadResponsesFile(path, filter, report);
-    if (first.is_object() && first.contains("prompt") && first.contains("source_id"))
-        throw InputError(path + " holds sources (source_info); give the responses file or the folder");
-    throw InputError(path + " is not a dataset file: expected JSON lines of RAGTruth responses "
-                            "(id, source_id, response, ...) or FaithJudge sources (source_id, source, responses)");
+    DatasetText file = readDatasetText(path);
+    if (kindOf(file.text) == FileKind::Responses) return loadResponsesFile(path, filter, report);
+    return loadDatasetFile(file, filter, report);
+}
+
+// A responses file joined to its sources: source_info or FaithJudge files (faithJudge).
+std::vector<Sample> join(const DatasetText& responses, const std::vector<DatasetText>& sources, bool faithJudge,
+                         const DatasetFilter& filter, LoadReport& report)
+{
+    SourceMap map = faithJudge ? readFaithJudgeSources(sources, filter, report) : readSourceInfo(sources.at(0), filter, report);
+    std::string format = faithJudge ? "responses+faithjudge" : "ragtruth";
+    auto samples = readResponses(responses, map, filter, report);
+    const std::string name = fs::path(responses.name).filename().string();
+    if (!faithJudge && name.find("dolly") != std::string::npos) format = "dolly";
+    if (name.find("spans") != std::string::npos) format += "-spans";
+    return finish(std::move(samples), report, format);
 }
 
 std::vector<Sample> loadFolder(const std::string& dir, const DatasetFilter& filter, LoadReport& report)
@@ -127,7 +137,7 @@ std::vector<Sample> loadFolder(const std::string& dir, const DatasetFilter& filt
         return loadDatasetPair(joinPath(dir, dollyPairs[0]), joinPath(dir, matchingSourceName(dollyPairs[0])), filter,
                                report);
     const auto fj = faithJudgeFilesIn(dir);
-    if (!fj.empty()) return loadFaithJudge(fj, filter, report);
+    if (!fj.empty()) return loadFaithJudge(readDatasetTexts(fj), filter, report);
     // The shared layout: redeep_format/response_with_*.jsonl + faithjudge/.
     const std::string redeep = joinPath(dir, "redeep_format"), fjDir = joinPath(dir, "faithjudge");
     if (isDirectory(redeep) && !faithJudgeFilesIn(fjDir).empty()) {
@@ -150,22 +160,40 @@ std::vector<Sample> loadDatasetPair(const std::string& responses, const std::str
                                     const DatasetFilter& filter, LoadReport& report)
 {
     if (!fileExists(responses)) throw InputError("responses file not found: " + responses);
-    std::vector<std::string> fj;
+    std::vector<DatasetText> src;
+    bool faithJudge = true;
     if (isDirectory(sources)) {
-        fj = faithJudgeFilesIn(sources);
+        const auto fj = faithJudgeFilesIn(sources);
         if (fj.empty()) throw InputError(sources + " holds no FaithJudge files (ragtruth_{qa,summary,data2txt}.jsonl)");
+        src = readDatasetTexts(fj);
     } else {
         if (!fileExists(sources)) throw InputError("sources file not found: " + sources);
-        const auto first = peekFirstRecord(sources);
-        if (first.is_object() && first.contains("responses") && first.contains("source")) fj = {sources};
+        src = {readDatasetText(sources)};
+        faithJudge = kindOf(src[0].text) == FileKind::FaithJudge;
     }
-    SourceMap map = fj.empty() ? readSourceInfo(sources, filter, report) : readFaithJudgeSources(fj, filter, report);
-    std::string format = fj.empty() ? "ragtruth" : "responses+faithjudge";
-    auto samples = readResponses(responses, map, filter, report);
-    const std::string name = fs::path(responses).filename().string();
-    if (fj.empty() && name.find("dolly") != std::string::npos) format = "dolly";
-    if (name.find("spans") != std::string::npos) format += "-spans";
-    return finish(std::move(samples), report, format);
+    return join(readDatasetText(responses), src, faithJudge, filter, report);
+}
+
+std::vector<Sample> loadDatasetPair(const DatasetText& responses, const DatasetText& sources,
+                                    const DatasetFilter& filter, LoadReport& report)
+{
+    return join(responses, {sources}, kindOf(sources.text) == FileKind::FaithJudge, filter, report);
+}
+
+std::vector<Sample> loadDatasetFile(const DatasetText& file, const DatasetFilter& filter, LoadReport& report)
+{
+    const std::string& path = file.name;
+    switch (kindOf(file.text)) {
+    case FileKind::FaithJudge: return loadFaithJudge({file}, filter, report);
+    case FileKind::Responses:
+        throw InputError(path + " holds responses; their sources are files beside it: load it by path, or pass "
+                                "the pair 'RESPONSES,SOURCES'");
+    case FileKind::Sources:
+        throw InputError(path + " holds sources (source_info); give the responses file or the folder");
+    case FileKind::Unknown: break;
+    }
+    throw InputError(path + " is not a dataset file: expected JSON lines of RAGTruth responses "
+                            "(id, source_id, response, ...) or FaithJudge sources (source_id, source, responses)");
 }
 
 std::vector<Sample> loadDataset(const std::string& path, const DatasetFilter& filter, LoadReport& report)

@@ -53,4 +53,20 @@ std::vector<Sample> loadDataset(const std::string& path, const DatasetFilter& fi
 std::vector<Sample> loadDatasetPair(const std::string& responses, const std::string& sources,
                                     const DatasetFilter& filter, LoadReport& report);
 
+// A dataset file already in memory. `name` stands for its path: messages name it, and the readers read
+// from it what they read from a path (a FaithJudge file's task, "dolly" / "spans" in LoadReport::format).
+// The path versions above read their files into these and go on below, so both parse the same way.
+struct DatasetText {
+    std::string name;
+    std::string text;
+};
+
+// loadDatasetPair on files read: `sources` is one source_info*.jsonl or FaithJudge file (its first record
+// says which).
+std::vector<Sample> loadDatasetPair(const DatasetText& responses, const DatasetText& sources,
+                                    const DatasetFilter& filter, LoadReport& report);
+// loadDataset on one file read: a FaithJudge file gives its samples; a responses file (whose sources
+// loadDataset finds beside it on disk) or a sources file raises hs::InputError, as does anything else.
+std::vector<Sample> loadDatasetFile(const DatasetText& file, const DatasetFilter& filter, LoadReport& report);
+
 } // namespace hs::data

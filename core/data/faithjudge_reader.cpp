@@ -46,11 +46,12 @@ bool parseSource(const std::string& path, const Json& rec, FaithJudgeSource& out
 
 } // namespace
 
-SourceMap readFaithJudgeSources(const std::vector<std::string>& files, const DatasetFilter& filter, LoadReport& report)
+SourceMap readFaithJudgeSources(const std::vector<DatasetText>& files, const DatasetFilter& filter, LoadReport& report)
 {
     SourceMap out;
-    for (const auto& path : files) {
-        for (const auto& jl : readJsonLines(path, {"source_id", "source"}, "FaithJudge", report)) {
+    for (const DatasetText& file : files) {
+        const std::string& path = file.name;
+        for (const auto& jl : readJsonLines(file, {"source_id", "source"}, "FaithJudge", report)) {
             FaithJudgeSource src;
             std::string why;
             if (parseSource(path, jl.value, src, why) && out.count(src.id)) why = "duplicate source_id " + src.id;
@@ -68,13 +69,14 @@ SourceMap readFaithJudgeSources(const std::vector<std::string>& files, const Dat
     return out;
 }
 
-std::vector<Sample> readFaithJudgeSamples(const std::vector<std::string>& files, const DatasetFilter& filter,
+std::vector<Sample> readFaithJudgeSamples(const std::vector<DatasetText>& files, const DatasetFilter& filter,
                                           LoadReport& report)
 {
     std::vector<Sample> samples;
     std::set<std::string> seen;
-    for (const auto& path : files) {
-        for (const auto& jl : readJsonLines(path, {"source_id", "source", "responses"}, "FaithJudge", report)) {
+    for (const DatasetText& file : files) {
+        const std::string& path = file.name;
+        for (const auto& jl : readJsonLines(file, {"source_id", "source", "responses"}, "FaithJudge", report)) {
             const Json& rec = jl.value;
             FaithJudgeSource src;
             std::string why;

@@ -2,7 +2,6 @@
 #include "core/data/dataset_formats.h"
 #include "core/data/text_splitter.h"
 #include "core/util/error.h"
-#include "core/util/file_util.h"
 #include "core/util/json_util.h"
 
 #include <algorithm>
@@ -34,12 +33,29 @@ bool isBlank(const std::string& s)
 
 } // namespace
 
-std::vector<JsonLine> readJsonLines(const std::string& path, const std::vector<std::string>& requiredKeys,
+nlohmann::ordered_json firstRecord(const std::string& text)
+{
+    for (std::size_t begin = 0; begin < text.size();) {
+        std::size_t end = text.find('\n', begin);
+        if (end == std::string::npos) end = text.size();
+        const std::string line = text.substr(begin, end - begin);
+        begin = end + 1;
+        if (line.find_first_not_of(" \t\r\n") == std::string::npos) continue;
+        try {
+            return parseJson<nlohmann::ordered_json>(line, "first record");
+        } catch (const InputError&) {
+            return nullptr;
+        }
+    }
+    return nullptr;
+}
+
+std::vector<JsonLine> readJsonLines(const DatasetText& file, const std::vector<std::string>& requiredKeys,
                                     const std::string& formatName, LoadReport& report)
 {
-    const std::string text = readTextFile(path);
+    const std::string& path = file.name;
     std::vector<JsonLine> good;
-    std::istringstream in(text);
+    std::istringstream in(file.text);
     std::string line, firstProblem;
     int lineNo = 0, nonEmpty = 0;
     std::vector<std::string> fileWarnings; // held back: if the whole file is wrong, one error says it

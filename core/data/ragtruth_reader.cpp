@@ -68,10 +68,11 @@ std::string stringField(const Json& rec, const char* key)
 
 } // namespace
 
-SourceMap readSourceInfo(const std::string& path, const DatasetFilter& filter, LoadReport& report)
+SourceMap readSourceInfo(const DatasetText& file, const DatasetFilter& filter, LoadReport& report)
 {
+    const std::string& path = file.name;
     SourceMap out;
-    for (const auto& jl : readJsonLines(path, {"source_id", "prompt"}, "RAGTruth source_info", report)) {
+    for (const auto& jl : readJsonLines(file, {"source_id", "prompt"}, "RAGTruth source_info", report)) {
         const Json& rec = jl.value;
         std::string id, why;
         if (!idString(rec["source_id"], id)) why = "'source_id' is neither a string nor an integer";
@@ -100,12 +101,13 @@ SourceMap readSourceInfo(const std::string& path, const DatasetFilter& filter, L
     return out;
 }
 
-std::vector<Sample> readResponses(const std::string& path, const SourceMap& sources, const DatasetFilter& filter,
+std::vector<Sample> readResponses(const DatasetText& file, const SourceMap& sources, const DatasetFilter& filter,
                                   LoadReport& report)
 {
+    const std::string& path = file.name;
     std::vector<Sample> samples;
     std::set<std::string> seen;
-    for (const auto& jl : readJsonLines(path, {"id", "source_id", "response"}, "RAGTruth response", report)) {
+    for (const auto& jl : readJsonLines(file, {"id", "source_id", "response"}, "RAGTruth response", report)) {
         const Json& rec = jl.value;
         auto skip = [&](const std::string& why) {
             report.warn(path, jl.line, why + ", record skipped");

@@ -70,9 +70,11 @@ void bertNormalize(const NormalizerStep& step, NormalizedString& s)
 std::string replaceAll(std::string s, const std::string& from, const std::string& to)
 {
     if (from.empty()) return s;
+    std::size_t hit = s.find(from);
+    if (hit == std::string::npos) return s; // nothing to replace: no copy
     std::string out;
     std::size_t i = 0;
-    for (std::size_t hit; (hit = s.find(from, i)) != std::string::npos; i = hit + from.size()) {
+    for (; hit != std::string::npos; i = hit + from.size(), hit = s.find(from, i)) {
         out.append(s, i, hit - i);
         out += to;
     }
@@ -82,7 +84,10 @@ std::string replaceAll(std::string s, const std::string& from, const std::string
 
 std::string wordPieceCleanup(std::string s)
 {
-    static const std::pair<const char*, const char*> kRules[] = {
+    // Every rule starts with a space: a token without one (most of them) is left as it is. The rules are
+    // std::strings made once, not per token.
+    if (s.find(' ') == std::string::npos) return s;
+    static const std::pair<std::string, std::string> kRules[] = {
         {" .", "."}, {" ?", "?"}, {" !", "!"}, {" ,", ","}, {" ' ", "'"}, {" n't", "n't"}, {" 'm", "'m"},
         {" do not", " don't"}, {" 's", "'s"}, {" 've", "'ve"}, {" 're", "'re"}};
     for (const auto& [from, to] : kRules) s = replaceAll(std::move(s), from, to);

@@ -1,6 +1,7 @@
 #include "core/tokenizer/unicode.h"
 
 #include <algorithm>
+#include <array>
 
 namespace hs::tok {
 
@@ -75,7 +76,8 @@ std::vector<std::size_t> codepointByteOffsets(const std::string& s)
     return out;
 }
 
-Category category(char32_t cp)
+namespace {
+Category searchCategory(char32_t cp)
 {
     using namespace unicode_data;
     const CategoryRange* begin = kCategoryRanges;
@@ -85,6 +87,19 @@ Category category(char32_t cp)
     if (it == begin) return Category::Cn;
     --it;
     return cp <= it->last ? Category(it->category) : Category::Cn;
+}
+} // namespace
+
+Category category(char32_t cp)
+{
+    // Most text is ASCII / Latin-1, and the normalisers and pre-tokenisers ask for every character (some more
+    // than once): those 256 come from a table filled once from the ranges instead of a binary search over them.
+    static const std::array<Category, 256> kLatin1 = [] {
+        std::array<Category, 256> t{};
+        for (char32_t c = 0; c < 256; ++c) t[c] = searchCategory(c);
+        return t;
+    }();
+    return cp < 256 ? kLatin1[cp] : searchCategory(cp);
 }
 
 bool isLetter(char32_t cp)

@@ -1,6 +1,7 @@
 // Dataset readers on hand-made fixtures (tests/fixtures/data) and on the shared RAGTruth subsets.
 #include "core/data/dataset_reader.h"
 #include "core/util/error.h"
+#include "core/util/file_util.h"
 #include "tests/test_support.h"
 
 #include <doctest/doctest.h>
@@ -193,4 +194,48 @@ TEST_CASE("shared: FaithJudge folder")
     auto l = loadDataset(dir, {"llama-2-7b-chat", "", ""}, llama);
     CHECK(l.size() == 439);
     CHECK(llama.filtered == 2617 - 439);
+}
+
+TEST_CASE("in-memory readers (DatasetText): the same samples and report as from the files")
+{
+    auto same = [](const std::vector<Sample>& a, const std::vector<Sample>& b) {
+        REQUIRE(a.size() == b.size());
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            CHECK(a[i].id == b[i].id);
+            CHECK(a[i].prompt == b[i].prompt);
+            CHECK(a[i].response == b[i].response);
+            CHECK(a[i].responseLabel == b[i].responseLabel);
+            CHECK(a[i].hallucinations.size() == b[i].hallucinations.size());
+            CHECK(a[i].responseChunks.size() == b[i].responseChunks.size());
+            CHECK(a[i].promptChunks.size() == b[i].promptChunks.size());
+        }
+    };
+    auto text = [](const std::string& path) { return DatasetText{path, hs::readTextFile(path)}; };
+    for (const auto& [r, s] : {std::pair<std::string, std::string>{"ragtruth/response.jsonl", "ragtruth/source_info.jsonl"},
+                               {"ragtruth_spans/response_spans.jsonl", "ragtruth_spans/source_info_spans.jsonl"},
+                               {"dolly/response_dolly.jsonl", "dolly/source_info_dolly.jsonl"},
+                               {"ragtruth/response.jsonl", "faithjudge/ragtruth_qa.jsonl"}}) {
+        CAPTURE(r);
+        LoadReport fromFiles, fromTexts;
+        const auto a = loadDatasetPair(fixture(r), fixture(s), {}, fromFiles);
+        const auto b = loadDatasetPair(text(fixture(r)), text(fixture(s)), {}, fromTexts);
+        same(a, b);
+        CHECK(fromFiles.format == fromTexts.format);
+        CHECK(fromFiles.skipped == fromTexts.skipped);
+        CHECK(fromFiles.warnings == fromTexts.warnings);
+    }
+    LoadReport fromFile, fromText;
+    const auto a = loadDataset(fixture("faithjudge/ragtruth_qa.jsonl"), {}, fromFile);
+    const auto b = loadDatasetFile(text(fixture("faithjudge/ragtruth_qa.jsonl")), {}, fromText);
+    same(a, b);
+    CHECK(fromText.format == "faithjudge");
+    CHECK(fromFile.warnings == fromText.warnings);
+    // A responses file alone: on disk its sources are found beside it; in memory there is nowhere to look.
+    LoadReport rep;
+    CHECK_THROWS_WITH_AS(loadDatasetFile(text(fixture("ragtruth/response.jsonl")), {}, rep),
+                         doctest::Contains("holds responses"), hs::InputError);
+    CHECK_THROWS_WITH_AS(loadDatasetFile({"x.jsonl", "{\"prompt\": \"p\", \"source_id\": \"1\"}\n"}, {}, rep),
+                         doctest::Contains("holds sources"), hs::InputError);
+    CHECK_THROWS_WITH_AS(loadDatasetFile({"x.jsonl", "[1, 2]\n"}, {}, rep), doctest::Contains("is not a dataset file"),
+                         hs::InputError);
 }
