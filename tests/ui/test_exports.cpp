@@ -1,6 +1,7 @@
 // What the real MainWindow writes on the published ReDeEP feature log (no model needed): each plot as
 // PNG, SVG and PDF, all plots with their data, the HTML report parsed back against core/analysis, the
 // PDF report, and the score exports.
+#include "published_log_window.h"
 #include "ui_test_support.h"
 
 #include "ui/models/analysis_state.h"
@@ -64,21 +65,7 @@ private:
 
 void TestExports::initTestCase()
 {
-    uitest::isolateSettings("test_exports");
-    QSettings().clear();
-    log_ = uitest::publishedLog();
-    if (log_.isEmpty())
-        QSKIP("../shared/data/ragtruth/redeep_official is absent");
-    window_ = std::make_unique<MainWindow>();
-    window_->setProperty("quietErrors", true);
-    window_->resize(1400, 900);
-    window_->show();
-    QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
-    QSignalSpy loaded(window_.get(), &MainWindow::documentLoaded);
-    QSignalSpy ranked(window_->headsPanel(), &HeadsPanel::rankingReady);
-    window_->openPath(log_);
-    QVERIFY(loaded.wait(30000));
-    QVERIFY(ranked.count() > 0 || ranked.wait(60000)); // MI ranking runs on a worker thread
+    uitest::openPublishedLogWindow("test_exports", window_, log_);
 }
 
 void TestExports::exportsPlots()

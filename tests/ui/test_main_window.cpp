@@ -1,6 +1,7 @@
 // Drives the real MainWindow on the published ReDeEP feature log (no model needed): loading,
 // plots, the threshold slider against core/analysis, head selection, the sample table, layout and
 // files (test_exports.cpp has the plot and report exports).
+#include "published_log_window.h"
 #include "ui_test_support.h"
 
 #include "ui/models/analysis_state.h"
@@ -70,21 +71,7 @@ private:
 
 void TestMainWindow::initTestCase()
 {
-    uitest::isolateSettings("test_main_window");
-    QSettings().clear();
-    log_ = uitest::publishedLog();
-    if (log_.isEmpty())
-        QSKIP("../shared/data/ragtruth/redeep_official is absent");
-    window_ = std::make_unique<MainWindow>();
-    window_->setProperty("quietErrors", true);
-    window_->resize(1400, 900);
-    window_->show();
-    QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
-    QSignalSpy loaded(window_.get(), &MainWindow::documentLoaded);
-    QSignalSpy ranked(window_->headsPanel(), &HeadsPanel::rankingReady);
-    window_->openPath(log_);
-    QVERIFY(loaded.wait(30000));
-    QVERIFY(ranked.count() > 0 || ranked.wait(60000)); // MI ranking runs on a worker thread
+    uitest::openPublishedLogWindow("test_main_window", window_, log_);
 }
 
 void TestMainWindow::loadsPublishedLogAndReproducesPaper()
