@@ -103,6 +103,7 @@ void MainWindow::connectDetection()
         const QString session = QString::fromStdString(controller_->settings().sessionPath);
         if (alreadyDone == 0 || session != documentPath_) {
             beginDocument(session, controller_->settings());
+            documentTicket_ = ++lastTicket_; // a load requested before this run must not replace it
             // The old document's scores go at once (the table fills again as samples finish); the
             // dataset's texts and spans stay for the run's samples.
             analysis_->setTable(nullptr, analysis_->catalog(), tr("live run"));
@@ -193,13 +194,45 @@ void MainWindow::openPath(const QString& path)
     statusBar()->showMessage(tr("Loading %1…").arg(QFileInfo(path).fileName()));
     QApplication::setOverrideCursor(Qt::BusyCursor);
     auto* watcher = new QFutureWatcher<LoadedDocument>(this);
-    connect(watcher, &QFutureWatcher<LoadedDocument>::finished, this, [this, watcher] {
+    connect(watcher, &QFutureWatcher<LoadedDocument>::finished, this, [this, watcher, ticket = ++lastTicket_] {
         QApplication::restoreOverrideCursor();
         --pendingLoads_;
-        applyDocument(watcher->result());
+        if (!overtaken(watcher->result(), ticket))
+            applyDocument(watcher->result());
         watcher->deleteLater();
     });
     watcher->setFuture(runInBackground(&loadDocument, path, analysis_->params()));
+}
+
+bool MainWindow::overtaken(const LoadedDocument& doc, quint64 ticket)
+{
+    const bool isDocument = doc.ok() && (doc.kind == DocumentKind::Dataset || doc.kind == DocumentKind::Session ||
+                                         doc.kind == DocumentKind::FeatureLog);
+    if (!isDocument || ticket > documentTicket_) {
+        if (isDocument)
+            documentTicket_ = ticket;
+        return false;
+    }
+    // What belongs to the run still joins it: its dataset's texts (prompts, spans), and the samples
+    // an earlier run left in the session it resumes (Run pressed while that session was loading).
+    const auto same = [](const QString& a, const std::string& b) {
+        const QString canonical = QFileInfo(QString::fromStdString(b)).canonicalFilePath();
+        return !canonical.isEmpty() && QFileInfo(a).canonicalFilePath() == canonical;
+    };
+    const detect::RunSettings& run = controller_->settings();
+    if (doc.kind == DocumentKind::Dataset && same(doc.path, run.datasetPath)) {
+        analysis_->updateCatalog(doc.catalog);
+        return true;
+    }
+    if (doc.kind == DocumentKind::Session && same(doc.path, run.sessionPath) && same(documentPath_, run.sessionPath)) {
+        analysis_->updateCatalog(doc.catalog);
+        collector_->join(doc.results, doc.catalog);
+        return true;
+    }
+    logPanel_->addInfo(tr("%1 finished loading after a newer document began; it was not opened (open it again to show it)")
+                           .arg(doc.path));
+    statusBar()->clearMessage();
+    return true;
 }
 
 void MainWindow::applyDocument(const LoadedDocument& doc)

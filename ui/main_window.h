@@ -39,8 +39,9 @@ public:
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    // Opens a dataset, model folder, session or feature log. Feature logs and sessions load on a
-    // worker thread; documentLoaded or loadFailed follows.
+    // Opens a dataset, model folder, session or feature log. Everything loads on a worker thread;
+    // documentLoaded or loadFailed follows, unless a later open or a run began a newer document
+    // first (the load is then dropped with a note in the log; see overtaken()).
     void openPath(const QString& path);
     bool isLoading() const { return pendingLoads_ > 0; }
     // Prepares a run of the built-in demo (model, dataset, copy heads, a session in the user's data
@@ -148,6 +149,12 @@ private:
     std::function<bool(const QString&)> confirm_;
     std::optional<detect::RunSettings> documentSettings_;
     int pendingLoads_ = 0;
+    // The newest intent wins: each open takes a ticket, and a document (an opened one, or a run
+    // from nothing) records the ticket it began with. A load that finishes after a later document
+    // began was overtaken and must not replace it (a dataset opened just before Run, say).
+    quint64 lastTicket_ = 0;
+    quint64 documentTicket_ = 0;
+    bool overtaken(const LoadedDocument& doc, quint64 ticket);
 };
 
 } // namespace hs::ui

@@ -8,6 +8,7 @@
 #include "ui/models/analysis_state.h"
 #include "ui/models/feature_ranking_model.h"
 #include "ui/panels/attention_panel.h"
+#include "ui/run/background_threads.h"
 #include "ui/run/detection_controller.h"
 #include "ui/panels/heads_panel.h"
 #include "ui/panels/live_panel.h"
@@ -30,6 +31,7 @@
 #include <QSettings>
 #include <QLabel>
 #include <QMessageBox>
+#include <QSemaphore>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QTableView>
@@ -97,6 +99,23 @@ void waitRanked(HeadsPanel* heads)
     QVERIFY(!heads->isRanking());
 }
 
+// Holds every thread of the background pool, so that a document load queued behind it finishes only
+// when the test says: the one way to make a load land after a run has started, every time.
+class BackgroundPoolHold {
+public:
+    BackgroundPoolHold() : threads_(backgroundPool()->maxThreadCount())
+    {
+        for (int i = 0; i < threads_; ++i)
+            backgroundPool()->start([this] { gate_.acquire(); });
+    }
+    ~BackgroundPoolHold() { release(); }
+    void release() { gate_.release(std::exchange(threads_, 0)); }
+
+private:
+    QSemaphore gate_;
+    int threads_;
+};
+
 } // namespace
 
 class TestDocumentTruth : public QObject {
@@ -109,6 +128,8 @@ private Q_SLOTS:
     void headSelectionIsUndoable();
     void saveSessionKeepsTheViewAndAsksForAnotherDocument();
     void resumingAFinishedSessionKeepsItsTexts();
+    void aResumeBeforeItsSessionLoadedKeepsEverySample();
+    void aLoadOvertakenByARunDoesNotReplaceIt();
     void openingAFeatureLogReplacesEveryPanel();
     void modelFolderIsValidatedAndFailedOpensAreNotRecent();
     void failedRunEndsInAnErrorState();
@@ -344,6 +365,64 @@ void TestDocumentTruth::resumingAFinishedSessionKeepsItsTexts()
     QVERIFY(taskColumn >= 0);
     for (int r = 0; r < table->rowCount(); ++r)
         QVERIFY2(!table->index(r, taskColumn).data().toString().isEmpty(), qPrintable(QString("row %1").arg(r)));
+}
+
+void TestDocumentTruth::aResumeBeforeItsSessionLoadedKeepsEverySample()
+{
+    // Open a session, press Run before it has loaded: the run resumes it, and the earlier run's 40
+    // samples join the 20 new ones when the load lands (rather than replacing them, or being lost).
+    const QString session = tmp_.filePath("resumed-early.hsession");
+    uitest::writeFakeSession(session.toStdString(), 40);
+    auto fake = std::make_shared<uitest::FakeSession>();
+    fake->saved = 40;
+    window_->controller()->setRunnerFactory(uitest::fakeFactory(fake, 60, 6, 100us));
+    detect::RunSettings s;
+    s.sessionPath = session.toStdString();
+    QSignalSpy finished(window_->controller(), &DetectionController::finished);
+    BackgroundPoolHold hold;
+    window_->openPath(session);
+    window_->controller()->start(s);
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(window_->runCollector()->count(), 20);
+    hold.release();
+    QTRY_VERIFY_WITH_TIMEOUT(!window_->isLoading(), 30000);
+    QCOMPARE(window_->documentPath(), session);
+    QCOMPARE(window_->runCollector()->count(), 60);
+    QTRY_COMPARE_WITH_TIMEOUT(window_->analysis()->scores().ids.size(), std::size_t(60), 30000);
+    waitIdle(window_->analysis());
+    QCOMPARE(window_->analysis()->scores().ids.size(), std::size_t(60));
+}
+
+void TestDocumentTruth::aLoadOvertakenByARunDoesNotReplaceIt()
+{
+    // The demo's flow: its dataset still loads as the run starts (F5 at once). The late load must not
+    // replace the run's document half-way (CI once showed 398 of 450 after a pause and resume); the
+    // run's own dataset still lends its texts.
+    const QString demoData = QStringLiteral(HS_TEST_DEMO_DATASET);
+    if (!QFileInfo::exists(demoData))
+        QSKIP("the demo dataset is absent");
+    const QString session = tmp_.filePath("overtaken.hsession");
+    auto fake = std::make_shared<uitest::FakeSession>();
+    window_->controller()->setRunnerFactory(uitest::fakeFactory(fake, 24, 6, 100us));
+    detect::RunSettings s;
+    s.sessionPath = session.toStdString();
+    s.datasetPath = demoData.toStdString();
+    QSignalSpy finished(window_->controller(), &DetectionController::finished);
+    QSignalSpy loaded(window_.get(), &MainWindow::documentLoaded);
+    const int catalogBefore = window_->analysis()->catalog().size();
+    BackgroundPoolHold hold;
+    window_->openPath(demoData);
+    window_->controller()->start(s);
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(window_->runCollector()->count(), 24);
+    hold.release();
+    QTRY_VERIFY_WITH_TIMEOUT(!window_->isLoading(), 30000);
+    QCOMPARE(loaded.size(), 0); // not opened as a document
+    QCOMPARE(window_->documentPath(), session);
+    QCOMPARE(window_->runCollector()->count(), 24);
+    QVERIFY(window_->analysis()->catalog().size() > std::max(catalogBefore, 24)); // the dataset's texts
+    waitIdle(window_->analysis());
+    QCOMPARE(window_->analysis()->scores().ids.size(), std::size_t(24));
 }
 
 void TestDocumentTruth::openingAFeatureLogReplacesEveryPanel()

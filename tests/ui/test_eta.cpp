@@ -45,6 +45,9 @@ void TestEta::initTestCase()
     qputenv("HS_RESOURCES", resources.toUtf8());
     if (!QFileInfo::exists(resources + "/demo/model/model.safetensors"))
         QSKIP("the demo model is absent (resources/demo)");
+    // The demo's own session lives in the cache folder (shared with `halluscope-cli demo`): a fresh
+    // one here, so that opening the demo loads its dataset, as on a first start.
+    qputenv("XDG_CACHE_HOME", tmp_.path().toUtf8());
 }
 
 void TestEta::timeLeftIsRightAfterTheFirstTenthOfTheDemo()

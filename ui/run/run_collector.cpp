@@ -82,6 +82,18 @@ void RunCollector::begin(int, int alreadyDone)
     pushTimer_->start();
 }
 
+void RunCollector::join(const std::vector<results::SampleResult>& results, const SampleCatalog& catalog)
+{
+    for (auto it = catalog.begin(); it != catalog.end(); ++it)
+        if (!catalog_.contains(it.key()))
+            catalog_.insert(it.key(), it.value());
+    const int before = count();
+    for (const results::SampleResult& r : results)
+        add(r);
+    if (count() > before && !pushTimer_->isActive()) // the run is over: its final scoring left these out
+        end();
+}
+
 void RunCollector::add(const results::SampleResult& r)
 {
     const QString id = QString::fromStdString(r.sampleId);
