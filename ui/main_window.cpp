@@ -221,11 +221,10 @@ bool MainWindow::overtaken(const LoadedDocument& doc, quint64 ticket)
     };
     const detect::RunSettings& run = controller_->settings();
     if (doc.kind == DocumentKind::Dataset && same(doc.path, run.datasetPath)) {
-        analysis_->updateCatalog(doc.catalog);
+        collector_->join({}, doc.catalog);
         return true;
     }
     if (doc.kind == DocumentKind::Session && same(doc.path, run.sessionPath) && same(documentPath_, run.sessionPath)) {
-        analysis_->updateCatalog(doc.catalog);
         collector_->join(doc.results, doc.catalog);
         return true;
     }

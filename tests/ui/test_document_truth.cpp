@@ -22,6 +22,8 @@
 #include "ui/panels/threshold_panel.h"
 
 #include "core/analysis/metrics.h"
+#include "core/results/feature_columns.h"
+#include "core/results/result_table.h"
 #include "core/session/session_store.h"
 
 #include <QAbstractItemModel>
@@ -100,19 +102,27 @@ void waitRanked(HeadsPanel* heads)
 }
 
 // Holds every thread of the background pool, so that a document load queued behind it finishes only
-// when the test says: the one way to make a load land after a run has started, every time.
+// when the test says: the one way to make a load land after a run has started, every time. It waits
+// until every thread is held (a scoring of an earlier test may still be running); the tasks share
+// their gate, so none can outlive it.
 class BackgroundPoolHold {
 public:
     BackgroundPoolHold() : threads_(backgroundPool()->maxThreadCount())
     {
         for (int i = 0; i < threads_; ++i)
-            backgroundPool()->start([this] { gate_.acquire(); });
+            backgroundPool()->start([held = held_, gate = gate_] {
+                held->release();
+                gate->acquire();
+            });
+        if (!held_->tryAcquire(threads_, 60000))
+            qFatal("the background pool stayed busy for a minute");
     }
     ~BackgroundPoolHold() { release(); }
-    void release() { gate_.release(std::exchange(threads_, 0)); }
+    void release() { gate_->release(std::exchange(threads_, 0)); }
 
 private:
-    QSemaphore gate_;
+    std::shared_ptr<QSemaphore> held_ = std::make_shared<QSemaphore>();
+    std::shared_ptr<QSemaphore> gate_ = std::make_shared<QSemaphore>();
     int threads_;
 };
 
@@ -130,6 +140,7 @@ private Q_SLOTS:
     void resumingAFinishedSessionKeepsItsTexts();
     void aResumeBeforeItsSessionLoadedKeepsEverySample();
     void aLoadOvertakenByARunDoesNotReplaceIt();
+    void textsThatJoinDuringAScoringStay();
     void openingAFeatureLogReplacesEveryPanel();
     void modelFolderIsValidatedAndFailedOpensAreNotRecent();
     void failedRunEndsInAnErrorState();
@@ -137,6 +148,7 @@ private Q_SLOTS:
 
 private:
     void runFake(int samples, std::chrono::microseconds pace, const QString& session);
+    void runWhileLoading(const QString& path, const detect::RunSettings& run, int expectScored);
     std::unique_ptr<MainWindow> window_;
     QTemporaryDir tmp_;
 };
@@ -367,6 +379,20 @@ void TestDocumentTruth::resumingAFinishedSessionKeepsItsTexts()
         QVERIFY2(!table->index(r, taskColumn).data().toString().isEmpty(), qPrintable(QString("row %1").arg(r)));
 }
 
+// Opens `path`, then runs (the scripted runner) to the end before the load may finish; returns once
+// the load has landed.
+void TestDocumentTruth::runWhileLoading(const QString& path, const detect::RunSettings& run, int expectScored)
+{
+    QSignalSpy finished(window_->controller(), &DetectionController::finished);
+    BackgroundPoolHold hold;
+    window_->openPath(path);
+    window_->controller()->start(run);
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(window_->runCollector()->count(), expectScored);
+    hold.release();
+    QTRY_VERIFY_WITH_TIMEOUT(!window_->isLoading(), 30000);
+}
+
 void TestDocumentTruth::aResumeBeforeItsSessionLoadedKeepsEverySample()
 {
     // Open a session, press Run before it has loaded: the run resumes it, and the earlier run's 40
@@ -378,14 +404,7 @@ void TestDocumentTruth::aResumeBeforeItsSessionLoadedKeepsEverySample()
     window_->controller()->setRunnerFactory(uitest::fakeFactory(fake, 60, 6, 100us));
     detect::RunSettings s;
     s.sessionPath = session.toStdString();
-    QSignalSpy finished(window_->controller(), &DetectionController::finished);
-    BackgroundPoolHold hold;
-    window_->openPath(session);
-    window_->controller()->start(s);
-    QVERIFY(finished.wait(60000));
-    QCOMPARE(window_->runCollector()->count(), 20);
-    hold.release();
-    QTRY_VERIFY_WITH_TIMEOUT(!window_->isLoading(), 30000);
+    runWhileLoading(session, s, 20);
     QCOMPARE(window_->documentPath(), session);
     QCOMPARE(window_->runCollector()->count(), 60);
     QTRY_COMPARE_WITH_TIMEOUT(window_->analysis()->scores().ids.size(), std::size_t(60), 30000);
@@ -407,22 +426,39 @@ void TestDocumentTruth::aLoadOvertakenByARunDoesNotReplaceIt()
     detect::RunSettings s;
     s.sessionPath = session.toStdString();
     s.datasetPath = demoData.toStdString();
-    QSignalSpy finished(window_->controller(), &DetectionController::finished);
     QSignalSpy loaded(window_.get(), &MainWindow::documentLoaded);
     const int catalogBefore = window_->analysis()->catalog().size();
-    BackgroundPoolHold hold;
-    window_->openPath(demoData);
-    window_->controller()->start(s);
-    QVERIFY(finished.wait(60000));
-    QCOMPARE(window_->runCollector()->count(), 24);
-    hold.release();
-    QTRY_VERIFY_WITH_TIMEOUT(!window_->isLoading(), 30000);
+    runWhileLoading(demoData, s, 24);
     QCOMPARE(loaded.size(), 0); // not opened as a document
     QCOMPARE(window_->documentPath(), session);
     QCOMPARE(window_->runCollector()->count(), 24);
     QVERIFY(window_->analysis()->catalog().size() > std::max(catalogBefore, 24)); // the dataset's texts
     waitIdle(window_->analysis());
     QCOMPARE(window_->analysis()->scores().ids.size(), std::size_t(24));
+}
+
+void TestDocumentTruth::textsThatJoinDuringAScoringStay()
+{
+    // A run's dataset lands while a pushed table is being scored: the scored table must not take the
+    // dataset's texts away again when it arrives (it carries the catalog of when it was pushed).
+    auto table = std::make_shared<analysis::FeatureTable>();
+    uitest::FakeDetectionRunner maker(std::make_shared<uitest::FakeSession>(), 12, 6, 0us);
+    table->ecsNames = results::ecsColumnsFor({}, 8);
+    table->pksNames = results::pksColumnsFor({}, 4);
+    for (int i = 0; i < 12; ++i)
+        results::appendResult(*table, maker.makeResult(i), "live run");
+    AnalysisState state;
+    SampleInfo joined;
+    joined.id = QStringLiteral("dataset-only");
+    joined.prompt = QStringLiteral("a prompt from the dataset");
+    {
+        BackgroundPoolHold hold; // the scoring waits until the texts have joined
+        state.setTableAsync(table, SampleCatalog{}, QStringLiteral("live run"), true);
+        state.updateCatalog(SampleCatalog{{joined.id, joined}});
+    }
+    waitIdle(&state);
+    QCOMPARE(state.scores().ids.size(), std::size_t(12));
+    QCOMPARE(state.catalog().value(joined.id).prompt, joined.prompt);
 }
 
 void TestDocumentTruth::openingAFeatureLogReplacesEveryPanel()

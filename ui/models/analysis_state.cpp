@@ -253,7 +253,12 @@ void AnalysisState::startAsync()
         ScoredTable result = watcher->result();
         if (job.live && learnedScorer())
             result.scorerNote = tr("ReDeEP, in-sample, while the run goes on; %1 (held-out) when it ends").arg(scorer_);
-        setScoredTable(std::move(result), job.catalog, job.name);
+        // Texts that joined this document while the job ran (updateCatalog) stay.
+        SampleCatalog catalog = job.catalog;
+        for (auto it = catalog_.cbegin(); it != catalog_.cend(); ++it)
+            if (!catalog.contains(it.key()))
+                catalog.insert(it.key(), it.value());
+        setScoredTable(std::move(result), std::move(catalog), job.name);
         if (!job.live && job.scorer.method != scorer_) // the scorer was switched while this table was scored
             rescoreWithCurrentScorer();
         if (!scoring_)

@@ -90,6 +90,7 @@ void RunCollector::join(const std::vector<results::SampleResult>& results, const
     const int before = count();
     for (const results::SampleResult& r : results)
         add(r);
+    analysis_->updateCatalog(catalog_); // the texts show at once, before the next push is scored
     if (count() > before && !pushTimer_->isActive()) // the run is over: its final scoring left these out
         end();
 }

@@ -36,9 +36,9 @@ public Q_SLOTS:
     void adopt(const std::vector<hs::results::SampleResult>& results, const hs::analysis::FeatureTable& table,
                const SampleCatalog& catalog);
     // alreadyDone > 0: a resumed run, appending to the adopted results; 0: a new run, which replaces them.
-    // The results an earlier run left in the session this run resumes, when they arrive late (the
-    // session was still loading as the run began): added where missing, and scored again if the run
-    // has already ended.
+    // What arrives late for this run (its dataset or session was still loading as the run began):
+    // the texts of `catalog` where the run has none of its own, and the results an earlier run left
+    // in the session it resumes, added where missing and scored again if the run has already ended.
     void join(const std::vector<hs::results::SampleResult>& results, const SampleCatalog& catalog);
     void begin(int total, int alreadyDone);
     void reset(); // forgets every result (a new current document)
