@@ -255,9 +255,7 @@ void AnalysisState::startAsync()
             result.scorerNote = tr("ReDeEP, in-sample, while the run goes on; %1 (held-out) when it ends").arg(scorer_);
         // Texts that joined this document while the job ran (updateCatalog) stay.
         SampleCatalog catalog = job.catalog;
-        for (auto it = catalog_.cbegin(); it != catalog_.cend(); ++it)
-            if (!catalog.contains(it.key()))
-                catalog.insert(it.key(), it.value());
+        addMissing(catalog, catalog_);
         setScoredTable(std::move(result), std::move(catalog), job.name);
         if (!job.live && job.scorer.method != scorer_) // the scorer was switched while this table was scored
             rescoreWithCurrentScorer();

@@ -29,4 +29,12 @@ struct SampleInfo {
 
 using SampleCatalog = QHash<QString, SampleInfo>; // keyed by response id
 
+// Adds the entries of `from` that `into` lacks; what `into` knows of a sample wins.
+inline void addMissing(SampleCatalog& into, const SampleCatalog& from)
+{
+    for (auto it = from.cbegin(); it != from.cend(); ++it)
+        if (!into.contains(it.key()))
+            into.insert(it.key(), it.value());
+}
+
 } // namespace hs::ui

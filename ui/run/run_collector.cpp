@@ -84,9 +84,7 @@ void RunCollector::begin(int, int alreadyDone)
 
 void RunCollector::join(const std::vector<results::SampleResult>& results, const SampleCatalog& catalog)
 {
-    for (auto it = catalog.begin(); it != catalog.end(); ++it)
-        if (!catalog_.contains(it.key()))
-            catalog_.insert(it.key(), it.value());
+    addMissing(catalog_, catalog);
     const int before = count();
     for (const results::SampleResult& r : results)
         add(r);

@@ -35,11 +35,11 @@ public Q_SLOTS:
     // `catalog`: the opened document's texts and task types, which a resumed run's tables carry on.
     void adopt(const std::vector<hs::results::SampleResult>& results, const hs::analysis::FeatureTable& table,
                const SampleCatalog& catalog);
-    // alreadyDone > 0: a resumed run, appending to the adopted results; 0: a new run, which replaces them.
     // What arrives late for this run (its dataset or session was still loading as the run began):
     // the texts of `catalog` where the run has none of its own, and the results an earlier run left
     // in the session it resumes, added where missing and scored again if the run has already ended.
     void join(const std::vector<hs::results::SampleResult>& results, const SampleCatalog& catalog);
+    // alreadyDone > 0: a resumed run, appending to the adopted results; 0: a new run, which replaces them.
     void begin(int total, int alreadyDone);
     void reset(); // forgets every result (a new current document)
     void add(const hs::results::SampleResult& result);
